@@ -1,0 +1,482 @@
+"""Regions, councils, principal advisers, and the record of engagements and support requests."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from lga_portal.models import AuditedModel, PublicIdModel, ReferenceModel, TimeStampedModel
+from offers.models import Offer, Theme
+
+# Error messages shared by the model, the workspace forms, the API and the CSV import.
+GSS_CODE_INVALID = (
+    "Enter a valid English council code: E06, E07, E08, E09 or E10 followed by six digits, e.g. E06000001."
+)
+DATE_TOO_FAR_AHEAD = "The engagement date can be at most a year from today."
+FOLLOW_UP_BEFORE_DATE = "The follow-up date must be on or after the engagement date."
+COUNCIL_ABOLISHED = "{council} was abolished on {date:%-d %B %Y}; choose its successor for later engagements."
+COUNCIL_NOT_YET_ESTABLISHED = "{council} was only established on {date:%-d %B %Y}."
+HOURS_NEGATIVE = "Hours cannot be negative."
+
+# The database refuses dates beyond this as a last line of defence; forms apply the one-year rule.
+ENGAGEMENT_DATE_CEILING = datetime.date(2100, 1, 1)
+MAX_DAYS_AHEAD = 366
+
+gss_code_validator = RegexValidator(r"^E(06|07|08|09|10)\d{6}$", GSS_CODE_INVALID)
+
+
+class Region(models.Model):
+    """One of the nine English regions (ONS codes E12000001–E12000009)."""
+
+    code = models.CharField(
+        max_length=9,
+        unique=True,
+        validators=[RegexValidator(r"^E1200000[1-9]$", "Enter an English region code, E12000001 to E12000009.")],
+        help_text="ONS region code, e.g. E12000002.",
+    )
+    name = models.CharField(max_length=60, unique=True, help_text="Region name, e.g. North West.")
+    slug = models.SlugField(max_length=60, unique=True, help_text="Identifier used in filters, e.g. north-west.")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CouncilKind(models.TextChoices):
+    COUNTY = "county", "County council"
+    DISTRICT = "district", "District council"
+    UNITARY = "unitary", "Unitary authority"
+    METROPOLITAN_DISTRICT = "metropolitan_district", "Metropolitan district"
+    LONDON_BOROUGH = "london_borough", "London borough"
+
+
+# The ONS code prefix fixes the kind of council.
+KIND_BY_PREFIX = {
+    "E10": CouncilKind.COUNTY,
+    "E07": CouncilKind.DISTRICT,
+    "E06": CouncilKind.UNITARY,
+    "E08": CouncilKind.METROPOLITAN_DISTRICT,
+    "E09": CouncilKind.LONDON_BOROUGH,
+}
+
+
+class Adviser(TimeStampedModel):
+    """An LGA principal adviser, who looks after a set of councils."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adviser",
+        help_text="The adviser's sign-in account, if they have one.",
+    )
+    name = models.CharField(max_length=120, help_text="Full name.")
+    email = models.EmailField(unique=True, help_text="Work email; support requests are sent here.")
+    phone = models.CharField(max_length=40, blank=True, help_text="Work phone number, shown to councils.")
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="advisers",
+        help_text="The region the adviser mainly covers.",
+    )
+    is_active = models.BooleanField(default=True, help_text="Unticked when the adviser has left.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CouncilQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def existing_on(self, day: datetime.date):
+        """Councils that existed on ``day``: established by then and not yet abolished."""
+        return self.filter(Q(established_on__isnull=True) | Q(established_on__lte=day)).filter(
+            Q(abolished_on__isnull=True) | Q(abolished_on__gt=day)
+        )
+
+    def search(self, q: str):
+        q = " ".join((q or "").split())[:100]
+        if not q:
+            return self
+        return self.filter(Q(name__icontains=q) | Q(gss_code__iexact=q) | Q(slug__icontains=q))
+
+    def with_related(self):
+        return self.select_related("region", "parent", "adviser").prefetch_related("successors")
+
+
+class Council(PublicIdModel, TimeStampedModel):
+    """An English principal council, identified by its ONS (GSS) code."""
+
+    gss_code = models.CharField(
+        "GSS code", max_length=9, unique=True, validators=[gss_code_validator], help_text="ONS code, e.g. E06000001."
+    )
+    name = models.CharField(max_length=120, db_index=True, help_text="The council's area name as ONS gives it.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Identifier used in URLs.")
+    kind = models.CharField(
+        max_length=24,
+        choices=CouncilKind.choices,
+        db_index=True,
+        help_text="Type of council; follows from the code prefix.",
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="councils", help_text="The English region the council is in."
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="districts",
+        help_text="For a district council, its county council.",
+    )
+    is_active = models.BooleanField(default=True, db_index=True, help_text="Unticked once the council is abolished.")
+    established_on = models.DateField(
+        null=True, blank=True, help_text="When the council came into being, if after April 2021."
+    )
+    abolished_on = models.DateField(null=True, blank=True, help_text="When the council was abolished, if it was.")
+    successors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
+        help_text="The councils that took over from an abolished council.",
+    )
+    adviser = models.ForeignKey(
+        Adviser,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="councils",
+        help_text="The council's LGA principal adviser.",
+    )
+
+    objects = CouncilQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["region", "kind"], name="council_region_kind_idx"),
+            models.Index(fields=["adviser", "is_active"], name="council_adviser_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(gss_code__startswith="E10", kind=CouncilKind.COUNTY)
+                    | Q(gss_code__startswith="E07", kind=CouncilKind.DISTRICT)
+                    | Q(gss_code__startswith="E06", kind=CouncilKind.UNITARY)
+                    | Q(gss_code__startswith="E08", kind=CouncilKind.METROPOLITAN_DISTRICT)
+                    | Q(gss_code__startswith="E09", kind=CouncilKind.LONDON_BOROUGH)
+                ),
+                name="council_kind_matches_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(abolished_on__isnull=True) | Q(is_active=False),
+                name="council_abolished_is_inactive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagements:council_detail", args=[self.gss_code])
+
+    def save(self, *args, **kwargs):
+        kind = KIND_BY_PREFIX.get(self.gss_code[:3])
+        if kind:
+            self.kind = kind
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        kind = KIND_BY_PREFIX.get(self.gss_code[:3])
+        if kind:
+            self.kind = kind
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        if self.abolished_on and self.is_active:
+            raise ValidationError({"is_active": "An abolished council cannot be active."})
+        if self.parent_id and self.kind != CouncilKind.DISTRICT:
+            raise ValidationError({"parent": "Only district councils have a parent county."})
+
+    def existed_on(self, day: datetime.date) -> bool:
+        return (self.established_on is None or self.established_on <= day) and (
+            self.abolished_on is None or day < self.abolished_on
+        )
+
+
+class ContactRole(ReferenceModel):
+    """Whom an engagement was with: chief executive, leader, finance director, …"""
+
+    class Meta(ReferenceModel.Meta):
+        pass
+
+
+class EngagementKind(models.TextChoices):
+    CEO_ONE_TO_ONE = "ceo_one_to_one", "One-to-one with chief executive"
+    CEO_MEETING = "ceo_meeting", "Chief executive meeting"
+    CALL = "call", "Call"
+    QUERY = "query", "Query answered"
+    PEER_SUPPORT = "peer_support", "Peer support session"
+    PANEL = "panel", "Panel"
+    COACHING = "coaching", "Coaching session"
+    WORKSHOP = "workshop", "Workshop or event"
+    VISIT = "visit", "Visit"
+    OTHER = "other", "Other"
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video call"
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+
+
+class EngagementStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class EngagementQuerySet(models.QuerySet):
+    def live(self):
+        """Engagements that have not been archived."""
+        return self.filter(archived_at__isnull=True)
+
+    def between(self, start: datetime.date, end: datetime.date):
+        return self.filter(date__gte=start, date__lte=end)
+
+    def for_adviser(self, adviser: Adviser):
+        return self.filter(adviser=adviser)
+
+    def with_related(self):
+        return self.select_related("council", "council__region", "adviser").prefetch_related(
+            "roles", "offers", "themes"
+        )
+
+
+class Engagement(AuditedModel):
+    """A principal adviser's contact with a council: a call, a meeting, a panel, coaching, …"""
+
+    council = models.ForeignKey(
+        Council, on_delete=models.PROTECT, related_name="engagements", help_text="The council engaged with."
+    )
+    adviser = models.ForeignKey(
+        Adviser, on_delete=models.PROTECT, related_name="engagements", help_text="The adviser who led the engagement."
+    )
+    date = models.DateField(default=timezone.localdate, help_text="When it took place (or is planned).")
+    kind = models.CharField(max_length=20, choices=EngagementKind.choices, help_text="What sort of engagement it was.")
+    channel = models.CharField(max_length=12, choices=Channel.choices, help_text="How it took place.")
+    roles = models.ManyToManyField(
+        ContactRole, blank=True, related_name="engagements", help_text="Whom it was with at the council."
+    )
+    offers = models.ManyToManyField(
+        Offer, blank=True, related_name="engagements", help_text="Offers discussed or delivered."
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="engagements", help_text="Support needs raised, by theme."
+    )
+    summary = models.TextField(blank=True, help_text="What was discussed or agreed; visible to colleagues.")
+    private_notes = models.TextField(blank=True, help_text="Notes only the author and managers can read.")
+    follow_up_on = models.DateField(null=True, blank=True, help_text="When to follow up, if needed.")
+    follow_up_done = models.BooleanField(default=False, help_text="Ticked once the follow-up has happened.")
+    hours = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, HOURS_NEGATIVE)],
+        help_text="Hours spent (counted for coaching).",
+    )
+    status = models.CharField(
+        max_length=12,
+        choices=EngagementStatus.choices,
+        default=EngagementStatus.COMPLETED,
+        help_text="Planned, completed or cancelled.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up by one on every save; a stale version is refused."
+    )
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the engagement was archived; archived ones leave lists and counts."
+    )
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who archived it.",
+    )
+    import_key = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Fingerprint of the imported CSV row, so the same file cannot be imported twice.",
+    )
+
+    objects = EngagementQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["import_key"])
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        permissions = [
+            ("view_private_notes", "Can read the private notes of any engagement"),
+            ("manage_all_councils", "Can act on engagements and requests for every council"),
+            ("import_engagements", "Can import engagements from a CSV file"),
+        ]
+        indexes = [
+            models.Index(fields=["council", "-date"], name="engagement_council_date_idx"),
+            models.Index(fields=["adviser", "-date"], name="engagement_adviser_date_idx"),
+            models.Index(fields=["date", "council"], name="engagement_date_council_idx"),
+            models.Index(fields=["kind", "date"], name="engagement_kind_date_idx"),
+            models.Index(fields=["modified_at", "id"], name="engagement_feed_idx"),
+            models.Index(fields=["follow_up_on"], name="engagement_follow_up_idx", condition=Q(follow_up_done=False)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date__lt=ENGAGEMENT_DATE_CEILING), name="engagement_date_not_far_future"
+            ),
+            models.CheckConstraint(
+                condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("date")),
+                name="engagement_follow_up_after_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gte=0), name="engagement_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with {self.council} on {self.date:%-d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace:engagement_detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.date:
+            if self.date > timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD - 1):
+                errors["date"] = DATE_TOO_FAR_AHEAD
+            if self.follow_up_on and self.follow_up_on < self.date:
+                errors["follow_up_on"] = FOLLOW_UP_BEFORE_DATE
+            council = self.council if self.council_id else None
+            if council is not None:
+                if council.abolished_on and self.date >= council.abolished_on:
+                    errors["council"] = COUNCIL_ABOLISHED.format(council=council, date=council.abolished_on)
+                elif council.established_on and self.date < council.established_on:
+                    errors["council"] = COUNCIL_NOT_YET_ESTABLISHED.format(council=council, date=council.established_on)
+        if self.hours is not None and self.hours < 0:
+            errors["hours"] = HOURS_NEGATIVE
+        if errors:
+            raise ValidationError(errors)
+
+
+class SupportRequestStatus(models.TextChoices):
+    NEW = "new", "New"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    CONVERTED = "converted", "Converted to engagement"
+    CLOSED = "closed", "Closed"
+
+
+# No 0/O or 1/I, so a reference read out over the phone is unambiguous.
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    return "SR-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+class SupportRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[SupportRequestStatus.NEW, SupportRequestStatus.ACKNOWLEDGED])
+
+    def with_related(self):
+        return self.select_related(
+            "council", "council__region", "offer", "offer__theme", "assigned_adviser", "engagement"
+        )
+
+
+class SupportRequest(TimeStampedModel):
+    """A council's request for an offer, made on the public site."""
+
+    reference = models.CharField(
+        max_length=12,
+        unique=True,
+        default=new_reference,
+        editable=False,
+        help_text="Reference quoted to the requester.",
+    )
+    council = models.ForeignKey(
+        Council, on_delete=models.PROTECT, related_name="support_requests", help_text="The council asking for support."
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, related_name="support_requests", help_text="The offer asked for."
+    )
+    name = models.CharField(max_length=120, help_text="Name of the person asking.")
+    email = models.EmailField(db_index=True, help_text="Their email address.")
+    role = models.CharField(max_length=120, blank=True, help_text="Their role at the council.")
+    message = models.TextField(blank=True, help_text="What they would like help with.")
+    consent = models.BooleanField(default=False, help_text="They agreed to be contacted about this request.")
+    status = models.CharField(
+        max_length=14,
+        choices=SupportRequestStatus.choices,
+        default=SupportRequestStatus.NEW,
+        db_index=True,
+        help_text="Where the request has got to.",
+    )
+    assigned_adviser = models.ForeignKey(
+        Adviser,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_requests",
+        help_text="The council's principal adviser when the request arrived.",
+    )
+    engagement = models.OneToOneField(
+        Engagement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_request",
+        help_text="The engagement the request became.",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True, help_text="When an adviser acknowledged it.")
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="When it was closed or converted.")
+    closed_reason = models.TextField(blank=True, help_text="Why it was closed.")
+
+    objects = SupportRequestQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["assigned_adviser", "status"], name="request_adviser_status_idx"),
+            models.Index(fields=["email", "created_at"], name="request_email_created_idx"),
+            models.Index(fields=["council", "-created_at"], name="request_council_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.offer} for {self.council}"

@@ -1,0 +1,5 @@
+
+
+app_name = "engagements"
+
+urlpatterns: list = []

@@ -1,0 +1,60 @@
+"""Test fixtures shared by the whole suite.
+
+The test database is seeded once per session with the real data files (catalogue,
+council register, survey, indicators), so tests run against the real catalogue.
+Tests that need a transactional database (live-server browser tests) see the database
+flushed after each test; they use ``seeded_live_server``, which reseeds when needed.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from lga_portal import roles
+from lga_portal.management.commands.seed import load_reference_data
+from lga_portal.seeding import Seeder
+
+
+def seed_reference_data() -> None:
+    load_reference_data(Seeder())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        seed_reference_data()
+
+
+@pytest.fixture
+def seeded_live_server(live_server, transactional_db):
+    from offers.models import Offer
+
+    if not Offer.objects.exists():
+        seed_reference_data()
+    return live_server
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a user in one of the portal's roles: make_user("manager")."""
+    names = {
+        "adviser": roles.PRINCIPAL_ADVISERS,
+        "analyst": roles.ANALYSTS,
+        "editor": roles.CATALOGUE_EDITORS,
+        "manager": roles.MANAGERS,
+    }
+
+    def make(role: str | None = None, username: str | None = None, **extra):
+        User = get_user_model()
+        username = username or f"{role or 'plain'}-{User.objects.count() + 1}"
+        user = User.objects.create_user(
+            username=username, password="correct horse battery", email=f"{username}@example.org", **extra
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=names[role]))
+        if role in ("editor", "manager"):
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        return user
+
+    return make
