@@ -104,11 +104,15 @@ class CouncilQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def existing_during(self, start: datetime.date, end: datetime.date):
+        """Councils that existed on at least one day from ``start`` to ``end``."""
+        return self.filter(Q(established_on__isnull=True) | Q(established_on__lte=end)).filter(
+            Q(abolished_on__isnull=True) | Q(abolished_on__gt=start)
+        )
+
     def existing_on(self, day: datetime.date):
         """Councils that existed on ``day``: established by then and not yet abolished."""
-        return self.filter(Q(established_on__isnull=True) | Q(established_on__lte=day)).filter(
-            Q(abolished_on__isnull=True) | Q(abolished_on__gt=day)
-        )
+        return self.existing_during(day, day)
 
     def search(self, q: str):
         q = " ".join((q or "").split())[:100]
@@ -216,10 +220,14 @@ class Council(PublicIdModel, TimeStampedModel):
         if self.parent_id and self.kind != CouncilKind.DISTRICT:
             raise ValidationError({"parent": "Only district councils have a parent county."})
 
-    def existed_on(self, day: datetime.date) -> bool:
-        return (self.established_on is None or self.established_on <= day) and (
-            self.abolished_on is None or day < self.abolished_on
+    def existed_during(self, start: datetime.date, end: datetime.date) -> bool:
+        """The same rule as ``CouncilQuerySet.existing_during``, for a council in hand."""
+        return (self.established_on is None or self.established_on <= end) and (
+            self.abolished_on is None or start < self.abolished_on
         )
+
+    def existed_on(self, day: datetime.date) -> bool:
+        return self.existed_during(day, day)
 
 
 class ContactRole(ReferenceModel):
@@ -259,6 +267,10 @@ class EngagementQuerySet(models.QuerySet):
     def live(self):
         """Engagements that have not been archived."""
         return self.filter(archived_at__isnull=True)
+
+    def held(self):
+        """Engagements that count towards coverage and take-up: not archived, and completed."""
+        return self.live().filter(status=EngagementStatus.COMPLETED)
 
     def between(self, start: datetime.date, end: datetime.date):
         return self.filter(date__gte=start, date__lte=end)

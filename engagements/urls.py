@@ -1,5 +1,3 @@
-
-
 app_name = "engagements"
 
 urlpatterns: list = []

@@ -1,0 +1,153 @@
+"""Derived statistics: engagement coverage of councils over time.
+
+Coverage for a period is the number of distinct councils with at least one held
+engagement (completed, not archived) in the period, divided by the number of councils
+that existed at some point in the period. A council abolished in April 2023 therefore
+counts in the periods before its abolition and not after; its successor counts from its
+establishment. Engaged councils are counted in the database (one grouped query); the
+denominators come from the register (a few hundred rows), not from engagements.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth, TruncQuarter
+
+from engagements.models import Council, CouncilKind, Engagement, EngagementKind, Region
+
+PERIODS = ("month", "quarter")
+GROUPINGS = ("region", "council_kind", "engagement_kind")
+
+_TRUNC = {"month": TruncMonth, "quarter": TruncQuarter}
+_ENGAGEMENT_GROUP_FIELD = {
+    "region": "council__region__slug",
+    "council_kind": "council__kind",
+    "engagement_kind": "kind",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+    label: str
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    period: Period
+    group: str | None  # region slug, council kind or engagement kind; None for overall
+    group_label: str
+    engaged: int
+    councils: int
+
+    @property
+    def percent(self) -> Decimal:
+        if not self.councils:
+            return Decimal("0.0")
+        return (Decimal(self.engaged) * 100 / Decimal(self.councils)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def period_start(day: datetime.date, period: str) -> datetime.date:
+    if period == "month":
+        return day.replace(day=1)
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def _next_start(start: datetime.date, period: str) -> datetime.date:
+    months = 1 if period == "month" else 3
+    month = start.month - 1 + months
+    return datetime.date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def periods_between(start: datetime.date, end: datetime.date, period: str) -> list[Period]:
+    """Calendar months or quarters overlapping ``start``–``end``, clipped to it."""
+    out = []
+    current = period_start(start, period)
+    while current <= end:
+        following = _next_start(current, period)
+        if period == "month":
+            label = f"{current:%b %Y}"
+        else:
+            label = f"{current.year} Q{(current.month - 1) // 3 + 1}"
+        out.append(Period(max(current, start), min(following - datetime.timedelta(days=1), end), label))
+        current = following
+    return out
+
+
+def _group_labels(by: str | None) -> dict[str | None, str]:
+    if by is None:
+        return {None: "All councils"}
+    if by == "region":
+        return dict(Region.objects.order_by("code").values_list("slug", "name"))
+    if by == "council_kind":
+        return dict(CouncilKind.choices)
+    return dict(EngagementKind.choices)
+
+
+def coverage(
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    period: str = "quarter",
+    by: str | None = None,
+    councils: QuerySet | None = None,
+) -> list[CoverageRow]:
+    """Coverage per period (and per group when ``by`` is given), oldest first.
+
+    ``councils`` restricts both the engaged councils and the denominator (e.g. to one
+    adviser's councils). With ``by="engagement_kind"`` the denominator of every group is
+    all councils: the share of councils reached through that kind of engagement.
+    """
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}")
+    if by is not None and by not in GROUPINGS:
+        raise ValueError(f"by must be one of {GROUPINGS}")
+    periods = periods_between(start, end, period)
+    register = Council.objects.all() if councils is None else councils
+
+    engagements = Engagement.objects.held().between(start, end)
+    if councils is not None:
+        engagements = engagements.filter(council__in=councils)
+    group_field = _ENGAGEMENT_GROUP_FIELD.get(by)
+    fields = ["bucket"] + ([group_field] if group_field else [])
+    engaged: dict[tuple[datetime.date, str | None], int] = {}
+    for row in (
+        engagements.annotate(bucket=_TRUNC[period]("date"))
+        .values(*fields)
+        .annotate(n=Count("council_id", distinct=True))
+        .order_by()
+    ):
+        bucket = row["bucket"]
+        if isinstance(bucket, datetime.datetime):
+            bucket = bucket.date()
+        engaged[(bucket, row.get(group_field) if group_field else None)] = row["n"]
+
+    register_rows = list(
+        register.select_related("region").only("region__slug", "kind", "established_on", "abolished_on")
+    )
+    labels = _group_labels(by)
+    out: list[CoverageRow] = []
+    for p in periods:
+        existing = [c for c in register_rows if c.existed_during(p.start, p.end)]
+        bucket = period_start(p.start, period)
+        for group, label in labels.items():
+            if by == "region":
+                denominator = sum(1 for c in existing if c.region.slug == group)
+            elif by == "council_kind":
+                denominator = sum(1 for c in existing if c.kind == group)
+            else:
+                denominator = len(existing)
+            out.append(CoverageRow(p, group, label, engaged.get((bucket, group), 0), denominator))
+    return out
+
+
+def councils_not_engaged(start: datetime.date, end: datetime.date, councils: QuerySet | None = None) -> QuerySet:
+    """Councils that existed during the period but had no held engagement in it."""
+    register = Council.objects.all() if councils is None else councils
+    engaged = Engagement.objects.held().between(start, end).values("council_id")
+    return register.existing_during(start, end).exclude(pk__in=engaged).select_related("region", "adviser")

@@ -1,0 +1,104 @@
+"""Coverage and take-up computed from engagements, checked against hand-counted fixtures."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind, EngagementStatus, Region
+from engagements.selectors import offer_take_up, take_up_by_offer, themes_with_take_up
+from metrics.selectors import coverage, councils_not_engaged, periods_between
+from offers.models import Offer
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def adviser():
+    return Adviser.objects.create(name="A", email="a@example.org")
+
+
+def log(council, adviser, day, **extra):
+    values = {
+        "council": council,
+        "adviser": adviser,
+        "date": day,
+        "kind": EngagementKind.CALL,
+        "channel": Channel.PHONE,
+    }
+    values.update(extra)
+    return Engagement.objects.create(**values)
+
+
+def test_periods_are_calendar_quarters_clipped_to_the_range():
+    periods = periods_between(D(2023, 2, 15), D(2023, 7, 10), "quarter")
+    assert [(p.label, p.start, p.end) for p in periods] == [
+        ("2023 Q1", D(2023, 2, 15), D(2023, 3, 31)),
+        ("2023 Q2", D(2023, 4, 1), D(2023, 6, 30)),
+        ("2023 Q3", D(2023, 7, 1), D(2023, 7, 10)),
+    ]
+
+
+def test_coverage_across_the_cumbria_reorganisation(adviser):
+    # Cumbria's councils: the county and six districts until 31 March 2023, then two unitaries.
+    cumbria = Council.objects.filter(
+        gss_code__in=[
+            "E10000006",
+            "E07000026",
+            "E07000027",
+            "E07000028",
+            "E07000029",
+            "E07000030",
+            "E07000031",
+            "E06000063",
+            "E06000064",
+        ]
+    )
+    allerdale = Council.objects.get(gss_code="E07000026")
+    carlisle = Council.objects.get(gss_code="E07000028")
+    cumberland = Council.objects.get(gss_code="E06000063")
+    log(allerdale, adviser, D(2023, 1, 10))
+    log(allerdale, adviser, D(2023, 2, 10))  # same council twice: counted once
+    log(carlisle, adviser, D(2023, 3, 31))
+    log(cumberland, adviser, D(2023, 4, 1))
+    log(cumberland, adviser, D(2023, 5, 1), status=EngagementStatus.CANCELLED)  # not held
+    log(carlisle, adviser, D(2023, 1, 5), archived_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))  # archived
+
+    rows = coverage(D(2023, 1, 1), D(2023, 6, 30), period="quarter", councils=cumbria)
+    assert [(r.period.label, r.engaged, r.councils, r.percent) for r in rows] == [
+        ("2023 Q1", 2, 7, Decimal("28.6")),  # 2 of the 7 councils of the time
+        ("2023 Q2", 1, 2, Decimal("50.0")),  # 1 of the 2 new unitaries
+    ]
+    assert set(councils_not_engaged(D(2023, 4, 1), D(2023, 6, 30), cumbria)) == {
+        Council.objects.get(gss_code="E06000064")
+    }
+
+
+def test_coverage_by_region_uses_each_regions_councils(adviser):
+    london = Region.objects.get(slug="london")
+    for council in Council.objects.filter(region=london).order_by("gss_code")[:11]:
+        log(council, adviser, D(2024, 2, 1))
+    rows = {r.group: r for r in coverage(D(2024, 1, 1), D(2024, 3, 31), by="region")}
+    assert (rows["london"].engaged, rows["london"].councils, rows["london"].percent) == (11, 33, Decimal("33.3"))
+    assert rows["north-east"].engaged == 0 and rows["north-east"].councils == 12
+
+
+def test_take_up_counts_distinct_councils_per_offer(adviser):
+    offer, other = Offer.objects.order_by("slug")[:2]
+    hartlepool, darlington = Council.objects.filter(gss_code__in=["E06000001", "E06000005"]).order_by("gss_code")
+    for council, day in [(hartlepool, D(2024, 1, 5)), (hartlepool, D(2024, 2, 5)), (darlington, D(2024, 3, 5))]:
+        log(council, adviser, day).offers.add(offer)
+    log(darlington, adviser, D(2024, 3, 6)).offers.add(other)
+    log(darlington, adviser, D(2025, 3, 6)).offers.add(other)  # outside the period
+    assert offer_take_up(offer, D(2024, 1, 1), D(2024, 12, 31)) == 2
+    rows = {r["offer_id"]: (r["councils"], r["engagements"]) for r in take_up_by_offer(D(2024, 1, 1), D(2024, 12, 31))}
+    assert rows == {offer.pk: (2, 3), other.pk: (1, 1)}
+    themes = {
+        theme.pk: (councils, engagements)
+        for theme, councils, engagements in themes_with_take_up(D(2024, 1, 1), D(2024, 12, 31))
+    }
+    if offer.theme_id == other.theme_id:
+        assert themes[offer.theme_id] == (2, 4)
+    else:
+        assert themes[offer.theme_id] == (2, 3) and themes[other.theme_id] == (1, 1)
