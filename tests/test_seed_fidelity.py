@@ -14,7 +14,9 @@ from offers.models import Offer, OfferStatus, Theme
 
 pytestmark = pytest.mark.django_db
 
-CATALOGUE = yaml.safe_load((Path(__file__).resolve().parent.parent / "offers/data/catalogue.yaml").read_text(encoding="utf-8"))
+CATALOGUE = yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "offers/data/catalogue.yaml").read_text(encoding="utf-8")
+)
 
 # Contacts exactly as the COVID-19 support offer (002) gives them.
 THEME_CONTACTS = {
@@ -72,7 +74,12 @@ def test_offers_of_the_covid_support_offer_name_it_as_source(slug):
 
 def test_offers_only_in_the_highlights_reports_are_present():
     titles = " | ".join(Offer.objects.values_list("title", flat=True)).lower()
-    for phrase in ["housing advisers programme", "remote corporate health check", "delivery and impact panel", "return to social work"]:
+    for phrase in [
+        "housing advisers programme",
+        "remote corporate health check",
+        "delivery and impact panel",
+        "return to social work",
+    ]:
         assert phrase in titles, phrase
 
 
@@ -81,7 +88,9 @@ def test_statuses_follow_the_catalogue():
     assert "November 2020" in Offer.objects.get(slug="corporate-peer-challenge").status_note
     assert Offer.objects.get(slug="health-inequalities-peer-challenge").status == OfferStatus.COMING_SOON
     assert Offer.objects.get(slug="ope-regional-webinars").status == OfferStatus.IN_DEVELOPMENT
-    assert Offer.objects.filter(status=OfferStatus.COMING_SOON).count() == sum(o["status"] == "coming_soon" for o in CATALOGUE["offers"])
+    assert Offer.objects.filter(status=OfferStatus.COMING_SOON).count() == sum(
+        o["status"] == "coming_soon" for o in CATALOGUE["offers"]
+    )
 
 
 def test_offer_items_are_kept_in_order():

@@ -7,7 +7,7 @@ import pytest
 
 from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind, EngagementStatus, Region
 from engagements.selectors import offer_take_up, take_up_by_offer, themes_with_take_up
-from metrics.selectors import coverage, councils_not_engaged, periods_between
+from metrics.selectors import councils_not_engaged, coverage, periods_between
 from offers.models import Offer
 
 pytestmark = pytest.mark.django_db
