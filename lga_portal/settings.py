@@ -215,6 +215,8 @@ SPECTACULAR_SETTINGS = {
 
 # The portal's own switches.
 PORTAL = {
+    # The portal's public address, used in links inside emails.
+    "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else ""),
     # Support requests allowed from one email address per rolling hour.
     "SUPPORT_REQUESTS_PER_HOUR": int(os.environ.get("SUPPORT_REQUESTS_PER_HOUR", "3")),
     # Demo users and their printed passwords are refused when this is off.

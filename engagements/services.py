@@ -1,0 +1,267 @@
+"""Writes to engagements and support requests. The workspace forms, the API and the CSV import
+all go through these functions, so they validate and record history the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from engagements.models import (
+    Channel,
+    Council,
+    Engagement,
+    EngagementKind,
+    EngagementStatus,
+    SupportRequest,
+    SupportRequestStatus,
+)
+from offers.models import Offer
+
+# Fields an engagement write may set, and its many-to-many fields.
+ENGAGEMENT_FIELDS = (
+    "council",
+    "adviser",
+    "date",
+    "kind",
+    "channel",
+    "summary",
+    "private_notes",
+    "follow_up_on",
+    "follow_up_done",
+    "hours",
+    "status",
+)
+ENGAGEMENT_M2M = ("roles", "offers", "themes")
+
+STALE_VERSION = "Someone else saved this engagement after you opened it. Your changes have not been saved."
+ALREADY_ARCHIVED = "This engagement is archived and can no longer be changed."
+REQUEST_COUNCIL_INACTIVE = "{council} no longer exists; choose the council that replaced it."
+REQUEST_OFFER_UNAVAILABLE = "This offer is not open to requests."
+REQUEST_RATE_LIMITED = (
+    "You have sent {limit} requests in the last hour from this email address. "
+    "To protect the service from spam, please wait an hour or contact your principal adviser directly."
+)
+REQUEST_NOT_OPEN = "This request has already been {status}."
+
+
+@dataclass
+class EngagementConflict(Exception):
+    """A write based on an old version: ``changes`` lists what others changed since."""
+
+    current: Engagement
+    changes: list[tuple[str, Any, Any]]  # (field label, value in the version the writer saw, value now)
+
+    def __str__(self) -> str:
+        return STALE_VERSION
+
+
+def _split(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    unknown = set(values) - set(ENGAGEMENT_FIELDS) - set(ENGAGEMENT_M2M)
+    if unknown:
+        raise TypeError(f"Unknown engagement fields: {', '.join(sorted(unknown))}")
+    plain = {k: v for k, v in values.items() if k in ENGAGEMENT_FIELDS}
+    m2m = {k: v for k, v in values.items() if k in ENGAGEMENT_M2M}
+    return plain, m2m
+
+
+@transaction.atomic
+def engagement_create(*, user, import_key: str | None = None, **values: Any) -> Engagement:
+    """Validate and save a new engagement with its roles, offers and themes."""
+    plain, m2m = _split(values)
+    engagement = Engagement(**plain, created_by=user, modified_by=user, import_key=import_key)
+    engagement.full_clean(exclude=["import_key"])
+    engagement.save()
+    for name, related in m2m.items():
+        getattr(engagement, name).set(related)
+    return engagement
+
+
+def _describe(engagement: Engagement, name: str, value: Any) -> str:
+    if name in ENGAGEMENT_M2M:
+        return ", ".join(sorted(str(v) for v in value)) or "none"
+    field = Engagement._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if value in (None, ""):
+        return "none"
+    return str(value)
+
+
+def engagement_changes_since(engagement: Engagement, version: int) -> list[tuple[str, Any, Any]]:
+    """What changed in ``engagement`` since ``version``, read from its history."""
+    old = engagement.history.filter(version=version).order_by("-history_date").first()
+    if old is None:
+        return []
+    changes = []
+    for name in ENGAGEMENT_FIELDS:
+        field = Engagement._meta.get_field(name)
+        before = getattr(old, field.attname)
+        after = getattr(engagement, field.attname)
+        if before != after:
+            if field.is_relation:
+                model = field.related_model
+                before = model.objects.filter(pk=before).first()
+                after = getattr(engagement, name)
+            changes.append(
+                (
+                    str(field.verbose_name).capitalize(),
+                    _describe(engagement, name, before),
+                    _describe(engagement, name, after),
+                )
+            )
+    return changes
+
+
+@transaction.atomic
+def engagement_update(*, engagement: Engagement, user, version: int, **values: Any) -> Engagement:
+    """Save changes made to ``version`` of an engagement; refuse them if it has moved on since."""
+    current = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    if current.archived_at is not None:
+        raise ValidationError(ALREADY_ARCHIVED)
+    if current.version != version:
+        raise EngagementConflict(current, engagement_changes_since(current, version))
+    plain, m2m = _split(values)
+    for name, value in plain.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=["import_key"])
+    current.version += 1
+    current.modified_by = user
+    current.save()
+    for name, related in m2m.items():
+        getattr(current, name).set(related)
+    return current
+
+
+@transaction.atomic
+def engagement_archive(*, engagement: Engagement, user) -> Engagement:
+    """Archive an engagement: it leaves lists and counts but stays in history."""
+    current = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    if current.archived_at is None:
+        current.archived_at = timezone.now()
+        current.archived_by = user
+        current.modified_by = user
+        current.version += 1
+        current.save()
+    return current
+
+
+def requests_in_last_hour(email: str) -> int:
+    since = timezone.now() - datetime.timedelta(hours=1)
+    return SupportRequest.objects.filter(email__iexact=email, created_at__gte=since).count()
+
+
+def request_recipients(request: SupportRequest) -> list[str]:
+    """The council's principal adviser, else the offer's contact (its own or its theme's)."""
+    adviser = request.council.adviser
+    if adviser and adviser.is_active and adviser.email:
+        return [adviser.email]
+    contact = request.offer.effective_contact_email
+    return [contact] if contact else [settings.DEFAULT_FROM_EMAIL]
+
+
+@transaction.atomic
+def support_request_create(
+    *, council: Council, offer: Offer, name: str, email: str, role: str = "", message: str = "", consent: bool
+) -> SupportRequest:
+    """Store a council's request for an offer and email it to whoever should act on it."""
+    errors: dict[str, str] = {}
+    if not council.is_active:
+        errors["council"] = REQUEST_COUNCIL_INACTIVE.format(council=council)
+    if not offer.is_published:
+        errors["offer"] = REQUEST_OFFER_UNAVAILABLE
+    limit = settings.PORTAL["SUPPORT_REQUESTS_PER_HOUR"]
+    if requests_in_last_hour(email) >= limit:
+        errors["email"] = REQUEST_RATE_LIMITED.format(limit=limit)
+    if errors:
+        raise ValidationError(errors)
+    request = SupportRequest(
+        council=council,
+        offer=offer,
+        name=name,
+        email=email,
+        role=role,
+        message=message,
+        consent=consent,
+        assigned_adviser=council.adviser,
+    )
+    request.full_clean()
+    request.save()
+    context = {"request": request, "site_url": settings.PORTAL.get("SITE_URL", "")}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"Support request {request.reference}: {offer.title} for {council.name}",
+            message=render_to_string("engagements/email/support_request.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=request_recipients(request),
+        )
+    )
+    return request
+
+
+def _require_open(request: SupportRequest) -> None:
+    if request.status not in (SupportRequestStatus.NEW, SupportRequestStatus.ACKNOWLEDGED):
+        raise ValidationError(REQUEST_NOT_OPEN.format(status=request.get_status_display().lower()))
+
+
+@transaction.atomic
+def support_request_acknowledge(*, request: SupportRequest, user) -> SupportRequest:
+    request = SupportRequest.objects.select_for_update().get(pk=request.pk)
+    _require_open(request)
+    request.status = SupportRequestStatus.ACKNOWLEDGED
+    request.acknowledged_at = request.acknowledged_at or timezone.now()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def support_request_close(*, request: SupportRequest, user, reason: str) -> SupportRequest:
+    request = SupportRequest.objects.select_for_update().get(pk=request.pk)
+    _require_open(request)
+    if not reason.strip():
+        raise ValidationError({"closed_reason": "Say why the request is being closed."})
+    request.status = SupportRequestStatus.CLOSED
+    request.closed_reason = reason.strip()
+    request.closed_at = timezone.now()
+    request.save()
+    return request
+
+
+def engagement_initial_from_request(request: SupportRequest) -> dict[str, Any]:
+    """Values to prefill an engagement form with when converting a request."""
+    return {
+        "council": request.council,
+        "adviser": request.assigned_adviser or request.council.adviser,
+        "date": timezone.localdate(),
+        "kind": EngagementKind.CALL,
+        "channel": Channel.VIDEO,
+        "status": EngagementStatus.COMPLETED,
+        "offers": [request.offer],
+        "themes": [request.offer.theme],
+        "summary": f"Support request {request.reference} from {request.name}"
+        + (f" ({request.role})" if request.role else "")
+        + f" for {request.offer.title}."
+        + (f"\n\n{request.message}" if request.message else ""),
+    }
+
+
+@transaction.atomic
+def support_request_convert(*, request: SupportRequest, user, **engagement_values: Any) -> Engagement:
+    """Turn a request into an engagement (prefilled from it unless values are given) and link them."""
+    request = SupportRequest.objects.select_for_update().select_related("council", "offer__theme").get(pk=request.pk)
+    _require_open(request)
+    values = {**engagement_initial_from_request(request), **engagement_values}
+    engagement = engagement_create(user=user, **values)
+    request.engagement = engagement
+    request.status = SupportRequestStatus.CONVERTED
+    request.closed_at = timezone.now()
+    request.save()
+    return engagement

@@ -1,0 +1,130 @@
+"""Writes through the services: optimistic locking, archiving, support requests and their email."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind, SupportRequestStatus
+from engagements.services import (
+    REQUEST_RATE_LIMITED,
+    EngagementConflict,
+    engagement_archive,
+    engagement_create,
+    engagement_update,
+    support_request_convert,
+    support_request_create,
+)
+from offers.models import Offer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def adviser():
+    return Adviser.objects.create(name="Pat Adviser", email="pat@example.org")
+
+
+@pytest.fixture
+def council(adviser):
+    council = Council.objects.get(gss_code="E06000001")
+    council.adviser = adviser
+    council.save()
+    return council
+
+
+def create(council, adviser, user=None, **extra):
+    values = {
+        "council": council,
+        "adviser": adviser,
+        "date": datetime.date(2024, 5, 1),
+        "kind": EngagementKind.CALL,
+        "channel": Channel.PHONE,
+    }
+    values.update(extra)
+    return engagement_create(user=user, **values)
+
+
+def test_a_stale_update_is_refused_with_what_changed(council, adviser, make_user):
+    alice, bob = make_user("manager"), make_user("manager")
+    engagement = create(council, adviser, user=alice, summary="First")
+    opened_by_bob = engagement.version
+    engagement_update(engagement=engagement, user=alice, version=engagement.version, summary="Alice's change")
+    with pytest.raises(EngagementConflict) as conflict:
+        engagement_update(engagement=engagement, user=bob, version=opened_by_bob, summary="Bob's change")
+    assert ("Summary", "First", "Alice's change") in conflict.value.changes
+    engagement.refresh_from_db()
+    assert engagement.summary == "Alice's change" and engagement.version == 2
+
+
+def test_archived_engagements_leave_counts_but_keep_history(council, adviser):
+    engagement = create(council, adviser)
+    engagement_archive(engagement=engagement, user=None)
+    assert not Engagement.objects.live().filter(pk=engagement.pk).exists()
+    assert engagement.history.count() == 2
+
+
+def test_support_request_emails_the_councils_adviser(council, django_capture_on_commit_callbacks):
+    offer = Offer.objects.published().first()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = support_request_create(
+            council=council, offer=offer, name="Sam", email="sam@example.org", consent=True
+        )
+    assert request.reference.startswith("SR-")
+    assert [m.to for m in mail.outbox] == [["pat@example.org"]]
+    assert request.reference in mail.outbox[0].subject
+
+
+def test_support_request_without_adviser_goes_to_the_theme_contact(django_capture_on_commit_callbacks):
+    council = Council.objects.filter(adviser__isnull=True, is_active=True).first()
+    offer = Offer.objects.get(slug="recovery-and-renewal-panel")
+    with django_capture_on_commit_callbacks(execute=True):
+        support_request_create(council=council, offer=offer, name="Sam", email="sam@example.org", consent=True)
+    assert mail.outbox[0].to == ["PeerChallenge@local.gov.uk"]
+
+
+def test_support_requests_are_limited_per_address_per_hour(council, settings):
+    offer = Offer.objects.published().first()
+    for _ in range(settings.PORTAL["SUPPORT_REQUESTS_PER_HOUR"]):
+        support_request_create(council=council, offer=offer, name="Sam", email="sam@example.org", consent=True)
+    with pytest.raises(ValidationError) as error:
+        support_request_create(council=council, offer=offer, name="Sam", email="SAM@example.org", consent=True)
+    assert error.value.message_dict["email"] == [
+        REQUEST_RATE_LIMITED.format(limit=settings.PORTAL["SUPPORT_REQUESTS_PER_HOUR"])
+    ]
+
+
+def test_requests_for_inactive_councils_or_unpublished_offers_are_refused():
+    offer = Offer.objects.published().first()
+    with pytest.raises(ValidationError) as error:
+        support_request_create(
+            council=Council.objects.get(gss_code="E07000026"),
+            offer=offer,
+            name="S",
+            email="s@example.org",
+            consent=True,
+        )
+    assert "council" in error.value.message_dict
+    offer.is_published = False
+    offer.save()
+    with pytest.raises(ValidationError) as error:
+        support_request_create(
+            council=Council.objects.get(gss_code="E06000002"),
+            offer=offer,
+            name="S",
+            email="s@example.org",
+            consent=True,
+        )
+    assert "offer" in error.value.message_dict
+
+
+def test_converting_a_request_links_a_prefilled_engagement(council, make_user):
+    offer = Offer.objects.published().first()
+    request = support_request_create(council=council, offer=offer, name="Sam", email="sam@example.org", consent=True)
+    engagement = support_request_convert(request=request, user=make_user("manager"))
+    request.refresh_from_db()
+    assert request.status == SupportRequestStatus.CONVERTED and request.engagement == engagement
+    assert list(engagement.offers.all()) == [offer] and engagement.council == council
+    with pytest.raises(ValidationError):
+        support_request_convert(request=request, user=None)
