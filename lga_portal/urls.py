@@ -3,10 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+import offers.urls
+from engagements.urls import offer_page_urlpatterns
 from lga_portal import views
 
 urlpatterns = [
-    path("", include("offers.urls")),
+    # The catalogue's names (offers:…), including the offer page, which engagements serves.
+    path("", include((offers.urls.urlpatterns + offer_page_urlpatterns, offers.urls.app_name))),
     path("", include("engagements.urls")),
     path("", include("metrics.urls")),
     path("healthz", views.healthz, name="healthz"),
