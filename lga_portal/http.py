@@ -40,7 +40,8 @@ def conditional_for_anonymous(state_func: Callable[..., PageState]):
                 return response
             state = state_func(request, *args, **kwargs)
             etag = page_etag(state)
-            last_modified = state[0].timestamp() if state[0] else None
+            # HTTP dates have whole seconds; the ETag tells apart changes within one.
+            last_modified = int(state[0].timestamp()) if state[0] else None
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if response is None:
                 response = view(request, *args, **kwargs)

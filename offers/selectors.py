@@ -61,9 +61,10 @@ def offer_catalogue(
         offers = offers.filter(delivery__in=deliveries)
     if q:
         offers = offers.search(q)
-        sort = sort or SORT_RELEVANCE
-    elif sort == SORT_RELEVANCE or sort not in _ORDERINGS:
-        sort = SORT_TITLE
+    # A search with no usable words (only punctuation, say) comes back without a rank.
+    ranked = "rank" in offers.query.annotations
+    if sort not in _ORDERINGS or (sort == SORT_RELEVANCE and not ranked):
+        sort = SORT_RELEVANCE if ranked else SORT_TITLE
     return offers.order_by(*_ORDERINGS[sort])
 
 
