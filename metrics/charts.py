@@ -227,16 +227,24 @@ def _labelled_x_indexes(count: int, limit: int) -> list[int]:
     return indexes
 
 
-def _labelled_indexes(values: Sequence[Number | None], limit: int) -> set[int]:
-    """Which points get a value label: all of a short series; else first, last, highest, lowest."""
+def _labelled_indexes(values: Sequence[Number | None], limit: int) -> list[int]:
+    """Which points get a value label, most wanted first: all of a short series; else the
+    last, the highest, the lowest and the first."""
     known = [i for i, v in enumerate(values) if v is not None]
     if len(known) <= limit:
-        return set(known)
-    if not known:
-        return set()
+        return known
     highest = max(known, key=lambda i: values[i])
     lowest = min(known, key=lambda i: values[i])
-    return {known[0], known[-1], highest, lowest}
+    return list(dict.fromkeys([known[-1], highest, lowest, known[0]]))
+
+
+def _spaced(indexes: list[int], xs: Sequence[float], min_gap: float) -> set[int]:
+    """Keep labels, in order of preference, that are at least ``min_gap`` apart across the chart."""
+    kept: list[int] = []
+    for i in indexes:
+        if all(abs(xs[i] - xs[j]) >= min_gap for j in kept):
+            kept.append(i)
+    return set(kept)
 
 
 def line_chart(
@@ -271,8 +279,10 @@ def line_chart(
     inset = 28.0 if len(points) > 1 else 0.0
     xs = _x_positions(points, left + inset, right - inset)
     coordinates = [None if v is None else (x, y_of(v)) for x, v in zip(xs, values, strict=True)]
-    x_labels = [Tick(_round(xs[i]), points[i].label) for i in _labelled_x_indexes(len(points), max_x_labels)]
-    labelled = _labelled_indexes(values, max_value_labels)
+    # Room for about one x label per 90 units of plot width, however many are asked for.
+    x_limit = max(2, min(max_x_labels, int((right - left) / 90) + 1))
+    x_labels = [Tick(_round(xs[i]), points[i].label) for i in _labelled_x_indexes(len(points), x_limit)]
+    labelled = _spaced(_labelled_indexes(values, max_value_labels), xs, min_gap=48.0)
     markers = [
         Marker(_round(xy[0]), _round(xy[1]), value_format(points[i].value), points[i].label, i in labelled)
         for i, xy in enumerate(coordinates)

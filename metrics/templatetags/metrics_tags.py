@@ -79,12 +79,14 @@ def survey_measure_chart(row, chart_id):
         value_format=formatting.format_percent,
         change_unit="percentage points",
         y_max=100,
+        width=420,
+        height=240,
     )
     return {"chart": chart}
 
 
 @register.inclusion_tag("metrics/includes/line_chart.html")
-def coverage_chart(rows, chart_id, title):
+def coverage_chart(rows, chart_id, title, small=False):
     """Share of councils engaged per period (rows: CoverageRow of one group), on a 0–100 axis."""
     points = [charts.DataPoint(row.period.label, row.percent) for row in rows]
     chart = charts.line_chart(
@@ -94,6 +96,10 @@ def coverage_chart(rows, chart_id, title):
         value_format=formatting.format_percent,
         change_unit="percentage points",
         y_max=100,
+        width=420 if small else 640,
+        height=240 if small else 300,
+        max_x_labels=5 if small else 8,
+        max_value_labels=5 if small else 8,
     )
     return {"chart": chart}
 
