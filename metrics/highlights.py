@@ -111,7 +111,10 @@ def coverage_period_for(start: datetime.date, end: datetime.date) -> str:
 
 
 def highlights_report(start: datetime.date, end: datetime.date, *, include_councils: bool) -> HighlightsReport:
-    """Assemble the report for ``start``–``end`` (inclusive). 15 queries, whatever the data.
+    """Assemble the report for ``start``–``end`` (inclusive).
+
+    15 queries however much data there is (14 when no offer was taken up: there are then no
+    offers to fetch).
 
     ``include_councils`` adds the councils not engaged in the period (council-level detail,
     for principal advisers and managers only).
