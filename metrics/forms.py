@@ -13,6 +13,7 @@ from django import forms
 
 from metrics.models import Survey
 from metrics.selectors import GROUPINGS, PERIODS
+from offers.models import Source
 
 MAX_PERIOD_YEARS = 10
 EARLIEST_DATE = datetime.date(2000, 1, 1)
@@ -146,4 +147,11 @@ class SurveyRoundsUploadForm(forms.Form):
         label="Upload a CSV file",
         help_text="One row per round. Nothing is imported unless the whole file is correct.",
         error_messages={"required": "Choose a CSV file to upload."},
+    )
+    source = forms.ModelChoiceField(
+        label="Source document (optional)",
+        help_text="The publication the figures come from, if it is in the portal.",
+        queryset=Source.objects.order_by("-published_on", "title"),
+        required=False,
+        empty_label="Not recorded",
     )

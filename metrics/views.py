@@ -194,7 +194,9 @@ def survey_rounds_upload(request: HttpRequest, slug: str) -> HttpResponse:
     form = SurveyRoundsUploadForm(request.POST, request.FILES) if request.method == "POST" else SurveyRoundsUploadForm()
     if request.method == "POST" and form.is_valid():
         try:
-            rounds = survey_rounds_import(survey=survey, content=form.cleaned_data["file"].read())
+            rounds = survey_rounds_import(
+                survey=survey, content=form.cleaned_data["file"].read(), source=form.cleaned_data["source"]
+            )
         except SurveyImportRefused as refused:
             for error in refused.errors:
                 form.add_error("file", error)

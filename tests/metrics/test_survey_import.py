@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from metrics import survey_import as messages
 from metrics.models import Result, Survey, SurveyRound
 from metrics.services import SurveyImportRefused, survey_rounds_import
+from offers.models import Source
 
 pytestmark = pytest.mark.django_db
 UPLOAD_URL = "/metrics/surveys/resident-satisfaction/import/"
@@ -168,10 +169,14 @@ def test_upload_lists_every_problem_and_imports_nothing(client, make_user):
 
 def test_upload_of_a_clean_file(client, make_user):
     client.force_login(make_user("manager"))
-    response = client.post(UPLOAD_URL, {"file": SimpleUploadedFile("rounds.csv", GOOD.encode(), "text/csv")})
+    source = Source.objects.get(key="highlights-2020-11")
+    response = client.post(
+        UPLOAD_URL, {"file": SimpleUploadedFile("rounds.csv", GOOD.encode(), "text/csv"), "source": source.pk}
+    )
     assert response.status_code == 302 and response["Location"] == "/metrics/surveys/resident-satisfaction/"
     page = client.get(response["Location"]).content.decode()
     assert "Imported 2 round(s) of Resident satisfaction with councils: 28, 29." in page
     assert "Round 29" in page
+    assert SurveyRound.objects.get(survey__slug="resident-satisfaction", number=29).source == source
     no_file = client.post(UPLOAD_URL, {})
     assert "Choose a CSV file to upload." in no_file.content.decode()
