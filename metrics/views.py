@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,25 +24,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.models import Council
 from engagements.selectors import offers_with_take_up, themes_with_take_up
+from metrics.coverage import coverage_breakdown
 from metrics.forms import CoverageForm, PeriodForm, SurveyOptionsForm, SurveyRoundsUploadForm
 from metrics.highlights import highlights_csv_rows, highlights_report
 from metrics.indicators import indicator_summary, indicators_by_theme
 from metrics.models import Indicator, Observation, Survey
 from metrics.permissions import can_import_survey_rounds, can_view_coverage
-from metrics.selectors import CoverageRow, Period, councils_not_engaged, coverage, period_start
+from metrics.selectors import CoverageRow, Period, councils_not_engaged, period_start
 from metrics.services import SurveyImportRefused, survey_rounds_import
 from metrics.survey_import import template_csv
 from metrics.surveys import survey_table
 
 COUNCILS_PER_PAGE = 50
 OFFERS_PER_PAGE = 50
-
-
-@dataclass
-class CoverageGroup:
-    key: str
-    label: str
-    rows: list[CoverageRow]
 
 
 # -- default periods ----------------------------------------------------------------------
@@ -264,15 +257,11 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         start, end = form.start, form.end
         period, by = form.cleaned_data["period"], form.cleaned_data["by"] or None
-        overall = coverage(start, end, period=period)
-        grouped = coverage(start, end, period=period, by=by) if by else []
+        breakdown = coverage_breakdown(start, end, period=period, by=by)
         existing = Council.objects.existing_during(start, end).count()
         page = Paginator(councils_not_engaged(start, end).order_by("name"), COUNCILS_PER_PAGE).get_page(
             request.GET.get("page")
         )
-        groups: dict[str, CoverageGroup] = {}
-        for row in grouped:
-            groups.setdefault(row.group, CoverageGroup(row.group, row.group_label, [])).rows.append(row)
         engaged = existing - page.paginator.count
         context.update(
             start=start,
@@ -281,10 +270,9 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
             show_dates=period == "quarter",
             by=by,
             by_label=dict(form.fields["by"].choices).get(by or "", ""),
-            overall=overall,
-            groups=list(groups.values()),
-            # One row per period, one cell per group (in the groups' order).
-            matrix=[list(period_rows) for period_rows in zip(*(g.rows for g in groups.values()), strict=True)],
+            overall=breakdown.overall,
+            groups=breakdown.groups,
+            matrix=breakdown.matrix,
             whole_period=CoverageRow(Period(start, end, "Whole period"), None, "All councils", engaged, existing),
             not_engaged_page=page,
             query_string=_query_string(request, "page"),

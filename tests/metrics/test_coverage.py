@@ -7,6 +7,7 @@ import pytest
 
 from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind, EngagementStatus, Region
 from engagements.selectors import offer_take_up, take_up_by_offer, themes_with_take_up
+from metrics.coverage import coverage_breakdown
 from metrics.selectors import councils_not_engaged, coverage, periods_between
 from offers.models import Offer
 
@@ -155,3 +156,16 @@ def test_councils_not_engaged_in_a_period_spanning_the_abolition(adviser, cumbri
         ["E10000006", "E07000027", "E07000028", "E07000029", "E07000030", "E07000031", "E06000064"]
     )
     assert cumbria.existing_during(D(2023, 3, 1), D(2023, 4, 30)).count() == 9
+
+
+@pytest.mark.parametrize("by", ["region", "council_kind"])
+def test_overall_coverage_summed_from_a_partition_equals_the_direct_figures(adviser, by):
+    for i, council in enumerate(Council.objects.order_by("gss_code")[::7]):
+        if council.existed_during(D(2022, 10, 1), D(2023, 6, 30)):
+            log(council, adviser, D(2022, 10 + i % 3, 5) if council.abolished_on else D(2023, 1 + i % 6, 5))
+    breakdown = coverage_breakdown(D(2022, 10, 1), D(2023, 6, 30), period="quarter", by=by)
+    direct = coverage(D(2022, 10, 1), D(2023, 6, 30), period="quarter")
+    assert [(r.period, r.engaged, r.councils) for r in breakdown.overall] == [
+        (r.period, r.engaged, r.councils) for r in direct
+    ]
+    assert len(breakdown.matrix) == 3 and len(breakdown.matrix[0]) == len(breakdown.groups)
