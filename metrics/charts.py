@@ -64,7 +64,6 @@ class LineChart:
     x_labels: list[Tick]
     path: str
     markers: list[Marker]
-    y_label: str = ""
 
     @property
     def view_box(self) -> str:
@@ -257,7 +256,6 @@ def line_chart(
     tick_format: Callable[[Number], str] | None = None,
     change_unit: str = "",
     y_max: float | None = None,
-    y_label: str = "",
     width: int = 640,
     height: int = 300,
     max_x_labels: int = 8,
@@ -302,7 +300,6 @@ def line_chart(
         x_labels=x_labels,
         path=_path(coordinates),
         markers=markers,
-        y_label=y_label,
     )
 
 

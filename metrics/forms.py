@@ -11,7 +11,6 @@ import re
 
 from django import forms
 
-from metrics.models import Survey
 from metrics.selectors import GROUPINGS, PERIODS
 from offers.models import Source
 
@@ -135,11 +134,10 @@ class SurveyOptionsForm(forms.Form):
         label="Measures shown", required=False, error_messages={"invalid_choice": MEASURE_UNKNOWN}
     )
 
-    def __init__(self, data=None, *, survey: Survey, rounds, measures, **kwargs):
+    def __init__(self, data=None, *, rounds, measures, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["baseline"].choices = [(r.number, f"Round {r.number} ({r.label})") for r in rounds]
         self.fields["measure"].choices = [("", "All measures")] + [(m.slug, m.name) for m in measures]
-        self.survey = survey
 
 
 class SurveyRoundsUploadForm(forms.Form):

@@ -117,7 +117,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return _survey_not_found(request, slug)
     rounds = list(survey.rounds.order_by("number"))
     measures = list(survey.measures.order_by("order", "name"))
-    form = SurveyOptionsForm(request.GET or None, survey=survey, rounds=rounds, measures=measures)
+    form = SurveyOptionsForm(request.GET or None, rounds=rounds, measures=measures)
     baseline = None
     measure_slug = ""
     if form.is_bound and form.is_valid():

@@ -180,3 +180,9 @@ def test_upload_of_a_clean_file(client, make_user):
     assert SurveyRound.objects.get(survey__slug="resident-satisfaction", number=29).source == source
     no_file = client.post(UPLOAD_URL, {})
     assert "Choose a CSV file to upload." in no_file.content.decode()
+
+
+def test_the_admin_links_to_the_upload_page(client, make_user):
+    client.force_login(make_user("manager"))
+    html = client.get("/admin/metrics/survey/").content.decode()
+    assert f'href="{UPLOAD_URL}">Upload from CSV</a>' in html
