@@ -24,6 +24,9 @@ async ({tags, disabled}) => {
   const results = await axe.run(document, {
     runOnly: {type: 'tag', values: tags},
     resultTypes: ['violations'],
+    // Without timers (JavaScript disabled) axe's stylesheet preload would time
+    // out at once; skip it (only css-orientation-lock uses it).
+    preload: !window.__axeNoTimers,
     rules,
   });
   return results.violations.map(v => ({
@@ -37,6 +40,30 @@ async ({tags, disabled}) => {
 """
 
 
+# With JavaScript disabled (the ``page_no_js`` fixture) Playwright can still
+# evaluate code, but the page's timers never fire, and axe.run() waits on
+# them for ever. Replace them with microtask-based versions in that case.
+_CHECK_TIMERS = "() => { window.__axeTimerFired = false; setTimeout(() => { window.__axeTimerFired = true }, 0) }"
+_SHIM_TIMERS = """() => {
+  const soon = (fn, ...args) => { Promise.resolve().then(() => fn(...args)); return 0; };
+  window.setTimeout = soon;
+  window.clearTimeout = () => {};
+  window.requestAnimationFrame = (fn) => soon(fn, performance.now());
+  window.cancelAnimationFrame = () => {};
+  window.requestIdleCallback = (fn) => soon(fn, {didTimeout: false, timeRemaining: () => 50});
+}"""
+
+
+def _ensure_timers(page) -> None:
+    page.evaluate(_CHECK_TIMERS)
+    page.wait_for_timeout(50)
+    if not page.evaluate("() => window.__axeTimerFired"):
+        page.wait_for_timeout(200)
+        if not page.evaluate("() => window.__axeTimerFired"):
+            page.evaluate(_SHIM_TIMERS)
+            page.evaluate("() => { window.__axeNoTimers = true }")
+
+
 def inject_axe(page) -> None:
     """Load axe-core into ``page`` (once per document).
 
@@ -44,11 +71,13 @@ def inject_axe(page) -> None:
     inline ``<script>`` such as ``page.add_script_tag(path=...)`` creates (and
     logs a CSP violation). So the source is first evaluated through the
     DevTools protocol, which CSP does not govern and which also works with
-    JavaScript disabled; ``add_script_tag`` is the fallback. The tests keep
+    JavaScript disabled (see ``_ensure_timers``); ``add_script_tag`` is the
+    fallback. The tests keep
     the real CSP switched on.
     """
     if page.evaluate("() => typeof window.axe !== 'undefined'"):
         return
+    _ensure_timers(page)
     try:
         page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
     except Exception:  # noqa: BLE001
