@@ -73,7 +73,6 @@ def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "offer": offer,
             "take_up": public_selectors.offer_take_up_last_year(offer),
-            "take_up_days": public_selectors.TAKE_UP_DAYS,
             "related_offers": related_offers(offer),
             "breadcrumbs": _offer_breadcrumbs(offer),
         },
