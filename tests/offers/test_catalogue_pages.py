@@ -223,6 +223,7 @@ def test_catalogue_pages_answer_304_until_an_offer_or_theme_changes(client, url)
     assert first.status_code == 200
     etag, last_modified = first["ETag"], first["Last-Modified"]
     assert "no-cache" in first["Cache-Control"]
+    assert "Cookie" in first["Vary"]  # a signed-in visitor's page is never served from this entry
 
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304
     assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
