@@ -7,6 +7,8 @@
 #   static/css/portal.css              compiled, compressed, no source map
 #   static/js/govuk-frontend.min.js    GOV.UK Frontend ES module bundle
 #   static/govuk/assets/               GOV.UK Frontend images + manifest (no fonts)
+#   static/js/accessible-autocomplete.min.js, static/css/accessible-autocomplete.min.css
+#                                      GOV.UK's accessible-autocomplete (council pickers)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -43,7 +45,15 @@ mkdir -p "$root/static/govuk/assets"
 cp -R "$govuk/assets/images" "$root/static/govuk/assets/images"
 cp "$govuk/assets/manifest.json" "$root/static/govuk/assets/manifest.json"
 
-# 4. axe-core for the browser tests (keeps its licence header).
+# 4. accessible-autocomplete (progressive enhancement of the council pickers), without
+# sourceMappingURL comments for the same reason as above.
+autocomplete="$here/node_modules/accessible-autocomplete/dist"
+sed -E 's@//# sourceMappingURL=[^[:space:]]*[[:space:]]*$@@' "$autocomplete/accessible-autocomplete.min.js" \
+  > "$root/static/js/accessible-autocomplete.min.js"
+sed -E 's@/\*# sourceMappingURL=[^*]*\*/[[:space:]]*$@@' "$autocomplete/accessible-autocomplete.min.css" \
+  > "$root/static/css/accessible-autocomplete.min.css"
+
+# 5. axe-core for the browser tests (keeps its licence header).
 mkdir -p "$root/tests/browser/vendor"
 cp "$here/node_modules/axe-core/axe.min.js" "$root/tests/browser/vendor/axe.min.js"
 axe_version="$(node -p "require('$here/node_modules/axe-core/package.json').version")"
@@ -51,4 +61,5 @@ printf 'axe.min.js is axe-core %s, copied from the npm package axe-core (MPL-2.0
   "$axe_version" > "$root/tests/browser/vendor/README.md"
 
 echo "Built: static/css/portal.css ($(wc -c < "$root/static/css/portal.css") bytes)," \
-  "static/js/govuk-frontend.min.js, static/govuk/assets/, tests/browser/vendor/axe.min.js ($axe_version)"
+  "static/js/govuk-frontend.min.js, static/govuk/assets/, accessible-autocomplete," \
+  "tests/browser/vendor/axe.min.js ($axe_version)"

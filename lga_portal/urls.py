@@ -5,10 +5,13 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+import offers.urls
+from engagements.urls import offer_page_urlpatterns
 from lga_portal import views
 
 urlpatterns = [
-    path("", include("offers.urls")),
+    # The catalogue's names (offers:…), including the offer page, which engagements serves.
+    path("", include((offers.urls.urlpatterns + offer_page_urlpatterns, offers.urls.app_name))),
     path("", include("engagements.urls")),
     path("", include("metrics.urls")),
     path("healthz", views.healthz, name="healthz"),
