@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -18,7 +19,8 @@ PageState = tuple[datetime.datetime | None, Iterable[object]]
 
 def page_etag(state: PageState) -> str:
     last_modified, parts = state
-    text = "|".join(str(part) for part in (last_modified, *parts))
+    # The release is part of every ETag, so a deployment that changes templates invalidates them.
+    text = "|".join(str(part) for part in (settings.PORTAL["RELEASE"], last_modified, *parts))
     return quote_etag(hashlib.sha256(text.encode()).hexdigest()[:32])
 
 

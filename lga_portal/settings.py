@@ -213,8 +213,27 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+
 # The portal's own switches.
+def _release() -> str:
+    """An identifier of the code being served: RELEASE from the environment, else a hash of
+    the templates' and static files' modification times."""
+    if os.environ.get("RELEASE"):
+        return os.environ["RELEASE"]
+    import hashlib
+
+    stamps = sorted(
+        f"{path}:{path.stat().st_mtime_ns}"
+        for folder in (BASE_DIR / "templates", BASE_DIR / "static")
+        for path in folder.rglob("*")
+        if path.is_file()
+    )
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:12]
+
+
 PORTAL = {
+    # Identifies the deployed code; part of every ETag.
+    "RELEASE": _release(),
     # The portal's public address, used in links inside emails.
     "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else ""),
     # Support requests allowed from one email address per rolling hour.
