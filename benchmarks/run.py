@@ -1,0 +1,222 @@
+"""Run the portal's benchmark scenarios on PostgreSQL through gunicorn and print the figures.
+
+    .venv/bin/python benchmarks/run.py --database-url postgres://postgres@127.0.0.1:5432/lga_bench \\
+        --engagements 1000000 --offers 10000 --seed 1
+
+It (1) migrates and seeds the database and, unless it already holds that many, generates load
+data with ``manage.py generate_load_data``; (2) creates benchmark users; (3) serves the portal
+with gunicorn (production settings, DEBUG off) and times each scenario sequentially (median
+and 95th percentile over ``--requests`` requests after a warm-up), counts each scenario's
+queries in-process, measures throughput of a few pages beside ``/healthz`` (a bare view with
+one ``SELECT 1``) on the same server in the same run, and streams the million-row CSV exports
+while sampling the worker's memory. Results are printed and written to benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import (  # noqa: E402
+    PROJECT,
+    PYTHON,
+    Session,
+    gunicorn,
+    manage,
+    production_env,
+    rss_mb,
+    throughput,
+    time_requests,
+    worker_pids,
+    write_results,
+)
+
+PASSWORD = "benchmark-password-9f3k"
+
+SETUP_USERS = """
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from engagements.models import Adviser, Council
+from lga_portal import roles
+User = get_user_model()
+def user(name, group, staff=False):
+    u, _ = User.objects.get_or_create(username=name)
+    u.set_password({password!r}); u.is_staff = staff; u.save(); u.groups.set([Group.objects.get(name=group)])
+    return u
+user("bench-manager", roles.MANAGERS, True)
+user("bench-analyst", roles.ANALYSTS)
+adviser_user = user("bench-adviser", roles.PRINCIPAL_ADVISERS)
+# The benchmark adviser is the load adviser with the most councils (a realistic few dozen).
+from django.db.models import Count
+busiest = Adviser.objects.annotate(n=Count("councils")).order_by("-n", "id").first()
+Adviser.objects.filter(user=adviser_user).exclude(pk=busiest.pk).update(user=None)
+busiest.user = adviser_user; busiest.save()
+council = Council.objects.annotate(n=Count("engagements")).order_by("-n").first()
+from offers.models import Offer
+offer_slug = Offer.objects.order_by("id").values_list("slug", flat=True).first()
+print(council.slug, offer_slug, busiest.councils.count())
+"""
+
+
+def scenarios(council_slug: str, offer_slug: str) -> list[dict]:
+    """(name, path, who). Paths follow the design's URL contract."""
+    six_years = "from=2020-01-01&to=2025-12-31"
+    return [
+        {"name": "bare view /healthz", "path": "/healthz", "user": None},
+        {"name": "catalogue /offers/", "path": "/offers/", "user": None},
+        {"name": "catalogue search", "path": "/offers/?q=coaching+chief+executives", "user": None},
+        {"name": "offer page", "path": f"/offers/{offer_slug}/", "user": None},
+        {"name": "dashboard (adviser)", "path": "/workspace/", "user": "bench-adviser"},
+        {"name": "dashboard (manager, all councils)", "path": "/workspace/", "user": "bench-manager"},
+        {"name": "council timeline", "path": f"/workspace/councils/{council_slug}/", "user": "bench-adviser"},
+        {"name": "API engagements, 1,000 rows", "path": "/api/v1/engagements/?page_size=1000", "user": "bench-analyst"},
+        {
+            "name": "API stats/coverage quarterly by region, 6 years",
+            "path": f"/api/v1/stats/coverage/?{six_years}&period=quarter&by=region",
+            "user": "bench-analyst",
+        },
+        {
+            "name": "coverage page quarterly by region, 6 years",
+            "path": f"/metrics/coverage/?{six_years}&period=quarter&by=region",
+            "user": "bench-manager",
+        },
+        {"name": "highlights report, one year", "path": "/reports/highlights/?from=2024-01-01&to=2024-12-31", "user": "bench-manager"},
+    ]
+
+
+EXPORTS = [
+    {"name": "workspace CSV export (all engagements)", "path": "/workspace/engagements/export.csv", "user": "bench-manager"},
+    {"name": "API CSV (all engagements)", "path": "/api/v1/engagements/?format=csv", "user": "bench-analyst"},
+]
+
+
+def stream_with_memory(base: str, master: int, session: Session, path: str) -> dict:
+    """Stream a large response, counting lines, while sampling the workers' memory."""
+    peak = {"rss": 0.0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for pid in worker_pids(master):
+                try:
+                    peak["rss"] = max(peak["rss"], rss_mb(pid))
+                except OSError:
+                    pass
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    baseline = max(rss_mb(pid) for pid in worker_pids(master))
+    sampler.start()
+    started = time.perf_counter()
+    request = urllib.request.Request(base + path)
+    lines = 0
+    with session.opener.open(request, timeout=3600) as response:
+        status = response.status
+        while chunk := response.read(1 << 20):
+            lines += chunk.count(b"\n")
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    return {"status": status, "lines": lines, "seconds": round(seconds, 1), "rss_before_mb": round(baseline, 1), "rss_peak_mb": round(peak["rss"], 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True, help="A PostgreSQL database the benchmark may fill.")
+    parser.add_argument("--engagements", type=int, default=1_000_000)
+    parser.add_argument("--offers", type=int, default=10_000, help="Extra synthetic offers for the catalogue pages.")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=30, help="Timed requests per scenario.")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
+    parser.add_argument("--throughput-seconds", type=float, default=10)
+    parser.add_argument("--skip-exports", action="store_true", help="Skip the million-row CSV streams.")
+    args = parser.parse_args()
+
+    env = production_env(args.database_url)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    count = int(
+        manage(env, "shell", "-c", "from engagements.models import Engagement; print(Engagement.objects.count())", capture=True)
+        .strip()
+        .splitlines()[-1]
+    )
+    if count < args.engagements:
+        manage(env, "generate_load_data", "--engagements", str(args.engagements - count), "--offers", str(args.offers), "--seed", str(args.seed))
+    council_slug, offer_slug, adviser_councils = (
+        manage(env, "shell", "-c", SETUP_USERS.format(password=PASSWORD), capture=True).strip().splitlines()[-1].split()
+    )
+    token = manage(env, "create_api_token", "bench-analyst", "--name", f"benchmark {datetime.datetime.now():%Y%m%d%H%M%S}", capture=True).strip().splitlines()[-1].split()[-1]
+    engagements = int(
+        manage(env, "shell", "-c", "from engagements.models import Engagement; print(Engagement.objects.count())", capture=True)
+        .strip()
+        .splitlines()[-1]
+    )
+
+    plan = scenarios(council_slug, offer_slug)
+    counted = subprocess.run(
+        [PYTHON, "benchmarks/count_queries.py"], cwd=PROJECT, env=env, input=json.dumps(plan), capture_output=True, text=True, check=True
+    )
+    queries = json.loads(counted.stdout.strip().splitlines()[-1])
+
+    results = {
+        "command": " ".join(sys.argv),
+        "when": datetime.datetime.now().isoformat(timespec="seconds"),
+        "engagements": engagements,
+        "adviser_councils": int(adviser_councils),
+        "workers": args.workers,
+        "scenarios": [],
+        "throughput": {},
+        "exports": [],
+    }
+    with gunicorn(env, workers=args.workers) as (base, master):
+        sessions = {None: Session(base)}
+        for name in ("bench-adviser", "bench-manager"):
+            sessions[name] = Session(base)
+            sessions[name].login(name, PASSWORD)
+        sessions["bench-analyst"] = Session(base, token=token)
+        for scenario in plan:
+            timing = time_requests(sessions[scenario["user"]], scenario["name"], scenario["path"], args.requests)
+            row = {
+                "name": timing.name,
+                "path": timing.path,
+                "status": timing.status,
+                "bytes": timing.size,
+                "median_ms": round(timing.median_ms, 1),
+                "p95_ms": round(timing.p95_ms, 1),
+                "queries": queries.get(timing.name, {}).get("queries"),
+            }
+            results["scenarios"].append(row)
+            print(f"{row['name']:<52} {row['status']} median {row['median_ms']:>8.1f} ms  p95 {row['p95_ms']:>8.1f} ms  queries {row['queries']}", flush=True)
+        clients = args.workers * 2
+        for name, path, who in [
+            ("bare view /healthz", "/healthz", None),
+            ("catalogue /offers/", "/offers/", None),
+            ("dashboard (adviser)", "/workspace/", "bench-adviser"),
+        ]:
+            rate = throughput(base, path, args.throughput_seconds, clients, sessions[who] if who else None)
+            results["throughput"][name] = round(rate, 1)
+            print(f"throughput {name:<40} {rate:8.1f} req/s ({clients} clients)", flush=True)
+    if not args.skip_exports:
+        # One worker, so the memory sampled is the one streaming the export.
+        with gunicorn(env, workers=1) as (base, master):
+            for export in EXPORTS:
+                session = Session(base, token=token) if export["user"] == "bench-analyst" else Session(base)
+                if export["user"] != "bench-analyst":
+                    session.login(export["user"], PASSWORD)
+                outcome = stream_with_memory(base, master, session, export["path"])
+                results["exports"].append({"name": export["name"], "path": export["path"], **outcome})
+                print(f"{export['name']:<52} {outcome}", flush=True)
+    print(f"Results written to {write_results(results)}")
+
+
+if __name__ == "__main__":
+    main()
