@@ -1,4 +1,4 @@
-"""Derived statistics: engagement coverage of councils over time.
+"""Derived statistics: engagement coverage of councils over time, and survey trends.
 
 Coverage for a period is the number of distinct councils with at least one held
 engagement (completed, not archived) in the period, divided by the number of councils
@@ -18,6 +18,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 
 from engagements.models import Council, CouncilKind, Engagement, EngagementKind, Region
+from metrics.models import Measure, Result, Survey, SurveyRound
 
 PERIODS = ("month", "quarter")
 GROUPINGS = ("region", "council_kind", "engagement_kind")
@@ -151,3 +152,35 @@ def councils_not_engaged(start: datetime.date, end: datetime.date, councils: Que
     register = Council.objects.all() if councils is None else councils
     engaged = Engagement.objects.held().between(start, end).values("council_id")
     return register.existing_during(start, end).exclude(pk__in=engaged).select_related("region", "adviser")
+
+
+@dataclass(frozen=True)
+class SurveyTrendRow:
+    measure: Measure
+    round: SurveyRound
+    percent: Decimal
+    # Percentage points since the measure's previous published figure; None for its first.
+    change_from_previous: Decimal | None
+
+
+def survey_trends(survey: Survey) -> list[SurveyTrendRow]:
+    """Each measure's figure in each round, with the percentage-point change from the previous round.
+
+    Rows come measure by measure (in the survey's order), rounds oldest first. When a
+    measure was not asked in a round, that round has no row and the next figure is compared
+    with the last one published. One query.
+    """
+    results = (
+        Result.objects.filter(round__survey=survey, measure__survey=survey)
+        .select_related("round", "measure")
+        .order_by("measure__order", "measure__name", "measure_id", "round__number")
+    )
+    rows: list[SurveyTrendRow] = []
+    previous: Result | None = None
+    for result in results:
+        if previous is not None and previous.measure_id != result.measure_id:
+            previous = None
+        change = None if previous is None else result.percent - previous.percent
+        rows.append(SurveyTrendRow(result.measure, result.round, result.percent, change))
+        previous = result
+    return rows
