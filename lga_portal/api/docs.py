@@ -1,0 +1,17 @@
+"""The OpenAPI document and the interactive documentation, served without any CDN."""
+
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import permissions
+
+
+class ApiSchemaView(SpectacularAPIView):
+    """/api/schema/: the OpenAPI 3 document (YAML; ``?format=json`` for JSON)."""
+
+    permission_classes = [permissions.AllowAny]
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """/api/docs/: Swagger UI from the sidecar's static files, its start-up script a file of its own
+    (``?script``) rather than inline, so it runs under the site's Content-Security-Policy."""
+
+    permission_classes = [permissions.AllowAny]
