@@ -4,11 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lga_portal import views
+from lga_portal.api.docs import ApiDocsView, ApiSchemaView
 
 urlpatterns = [
     path("", include("offers.urls")),
     path("", include("engagements.urls")),
     path("", include("metrics.urls")),
+    path("api/schema/", ApiSchemaView.as_view(), name="api-schema"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("lga_portal.api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
