@@ -21,7 +21,7 @@ from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
 from lga_portal.api.exceptions import error_body, flatten_errors
-from lga_portal.api.filters import BoundedDateTimeField
+from lga_portal.api.filters import NULL_CHARACTER, BoundedDateTimeField
 from offers.models import Audience, Format, Offer, OfferStatus, Theme
 
 HSDS_VERSION = "3.0"
@@ -185,6 +185,9 @@ def hsds_view(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
+            for name, value in request.GET.items():
+                if "\x00" in value:
+                    raise BadRequest({name: [NULL_CHARACTER]})
             return view(request, *args, **kwargs)
         except BadRequest as bad:
             names = ", ".join(bad.errors)

@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from engagements.models import (
+    HOURS_NEGATIVE,
     Adviser,
     Channel,
     ContactRole,
@@ -126,6 +127,8 @@ class EngagementSerializer(serializers.ModelSerializer):
             "modified_at",
         ]
         read_only_fields = ["version", "archived_at", "created_at", "modified_at"]
+        # The model's own message, as the workspace form shows it.
+        extra_kwargs = {"hours": {"error_messages": {"min_value": HOURS_NEGATIVE}}}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -149,6 +152,12 @@ class EngagementUpdateSerializer(EngagementSerializer):
 
     class Meta(EngagementSerializer.Meta):
         read_only_fields = ["archived_at", "created_at", "modified_at"]
+
+    def validate(self, attrs):
+        # Required even in a partial update (PATCH): without it a stale write could not be caught.
+        if "version" not in attrs:
+            raise serializers.ValidationError({"version": [self.fields["version"].error_messages["required"]]})
+        return super().validate(attrs)
 
 
 def _m2m_subquery(through, column: str, values):

@@ -9,7 +9,7 @@ messages; it is empty for errors that are not about one parameter (404, 401, 429
 
 from __future__ import annotations
 
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from rest_framework import exceptions, status
@@ -70,7 +70,8 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: list(exc.messages)}
         )
-    elif isinstance(exc, SuspiciousOperation) and "too large" in str(exc).lower():
+    elif isinstance(exc, RequestDataTooBig):
+        # Django refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE when DRF reads them.
         exc = PayloadTooLarge()
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(str(exc) or "The request could not be read.")

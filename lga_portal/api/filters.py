@@ -10,6 +10,8 @@ import datetime
 
 import django_filters
 from django import forms
+from django_filters.conf import settings as filter_settings
+from django_filters.fields import ModelMultipleChoiceField
 
 BOOLEAN_INVALID = "Enter true or false."
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
@@ -77,6 +79,21 @@ def parse_date_param(value: str | None, name: str, errors: dict, default: dateti
         return None
 
 
+NULL_CHARACTER = "Null characters are not allowed."
+INVALID_CHOICE = "Select a valid choice: one of the values is not one of the available choices."
+
+
+class RelatedChoiceField(ModelMultipleChoiceField):
+    def clean(self, value):
+        # The database would refuse these with an error rather than match nothing.
+        if any("\x00" in str(item) for item in (value or [])):
+            raise forms.ValidationError(NULL_CHARACTER, code="null_characters_not_allowed")
+        try:
+            return super().clean(value)
+        except OverflowError:  # an id too big for the database's integers
+            raise forms.ValidationError(INVALID_CHOICE, code="invalid_choice") from None
+
+
 class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
     """Related records named by a readable key (``to_field_name``: a slug, a GSS code), matched by
     the records themselves; repeat the parameter for any of several. An unknown key is a 400.
@@ -84,12 +101,14 @@ class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
     django-filter would compare the key with the foreign key's id; this compares records.
     """
 
+    field_class = RelatedChoiceField
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
 
     def get_filter_predicate(self, v):
         name = self.field_name
-        if self.lookup_expr != django_filters.conf.settings.DEFAULT_LOOKUP_EXPR:
+        if self.lookup_expr != filter_settings.DEFAULT_LOOKUP_EXPR:
             name = f"{name}__{self.lookup_expr}"
         return {name: v}

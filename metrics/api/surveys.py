@@ -66,8 +66,13 @@ class ResultSerializer(serializers.ModelSerializer):
         fields = ["id", "survey", "round", "round_label", "period", "measure", "measure_name", "percent"]
 
 
+class RoundNumberField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
+
+
 class RoundNumberFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = RoundNumberField
 
 
 def _survey_filter(field_name: str):
