@@ -172,7 +172,7 @@ def survey_trends(survey: Survey) -> list[SurveyTrendRow]:
     """
     results = (
         Result.objects.filter(round__survey=survey, measure__survey=survey)
-        .select_related("round", "measure")
+        .select_related("round__survey", "measure")
         .order_by("measure__order", "measure__name", "measure_id", "round__number")
     )
     rows: list[SurveyTrendRow] = []
