@@ -246,6 +246,7 @@ SPECTACULAR_SETTINGS = {
         "The engagements feed pages by `cursor` instead.\n\n"
         "**CSV**: every list answers CSV with `?format=csv` or `Accept: text/csv`: the whole filtered list, "
         "streamed, with flat columns.\n\n"
+        "An empty query parameter (`?theme=`) counts as not given.\n\n"
         "**Errors**: always JSON — `status`, `code`, `detail` and `errors` naming each parameter or field "
         "at fault.\n\n"
         "**Open data**: the catalogue as Open Referral HSDS 3.0 at /api/hsds/."

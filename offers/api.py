@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 
 from lga_portal.api.fields import LinkField
-from lga_portal.api.filters import DateTimeFilter, RelatedFilter
+from lga_portal.api.filters import ChoicesFilter, DateTimeFilter, OrderingFilter, RelatedFilter
 from lga_portal.api.views import ReadOnlyViewSet
 from offers.models import SEARCH_MAX_LENGTH, Audience, Delivery, Format, Offer, OfferStatus, Theme
 
@@ -68,6 +68,11 @@ class FormatSerializer(ReferenceSerializer):
         model = Format
 
 
+class ContactEmailField(serializers.EmailField):
+    def to_representation(self, value):
+        return value or None
+
+
 class OfferSerializer(serializers.ModelSerializer):
     url = LinkField(view_name="api:offer-detail", lookup_field="slug", help_text="This offer in the API.")
     theme = ThemeSummarySerializer(read_only=True, help_text="The theme the offer belongs to.")
@@ -76,10 +81,11 @@ class OfferSerializer(serializers.ModelSerializer):
     )
     audiences = ReferenceSummarySerializer(many=True, read_only=True, help_text="Who the offer is for.")
     formats = ReferenceSummarySerializer(many=True, read_only=True, help_text="What form the offer takes.")
-    contact_email = serializers.EmailField(
+    contact_email = ContactEmailField(
         source="effective_contact_email",
         read_only=True,
-        help_text="Whom to contact: the offer's own address, else its theme's; empty means the council's "
+        allow_null=True,
+        help_text="Whom to contact: the offer's own address, else its theme's; null means the council's "
         "principal adviser.",
     )
     partners = serializers.ListField(
@@ -140,12 +146,10 @@ class OfferFilter(django_filters.FilterSet):
     audience = _slugs(Audience, "audiences", "Audience slug, e.g. `councillors`; repeat for any of several.")
     # Not `format`: that parameter chooses JSON or CSV.
     offer_format = _slugs(Format, "formats", "Format slug, e.g. `coaching-and-mentoring`; repeat for any of several.")
-    status = django_filters.MultipleChoiceFilter(
+    status = ChoicesFilter(
         choices=OfferStatus.choices, help_text="Whether councils can take the offer up now; repeat for several."
     )
-    delivery = django_filters.MultipleChoiceFilter(
-        choices=Delivery.choices, help_text="How the offer is delivered; repeat for several."
-    )
+    delivery = ChoicesFilter(choices=Delivery.choices, help_text="How the offer is delivered; repeat for several.")
     updated_since = DateTimeFilter(
         field_name="modified_at", lookup_expr="gte", help_text="Only offers changed at or after this date and time."
     )
@@ -155,7 +159,7 @@ class OfferFilter(django_filters.FilterSet):
         help_text="Words to search for in the title, summary, description, items and partners (the catalogue "
         "search). Best matches first unless `ordering` is given.",
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("title", "title"), ("modified_at", "modified_at"), ("launched_on", "launched_on")),
         help_text="Sort by this field; prefix with - for descending. Default: by theme, then title.",
     )

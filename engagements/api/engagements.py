@@ -38,7 +38,7 @@ from engagements.permissions import (
 from engagements.services import EngagementConflict, engagement_archive, engagement_create, engagement_update
 from lga_portal.api.exceptions import Conflict
 from lga_portal.api.fields import LinkField
-from lga_portal.api.filters import DateFilter, DateTimeFilter, RelatedFilter
+from lga_portal.api.filters import ChoicesFilter, DateFilter, DateTimeFilter, OrderingFilter, RelatedFilter
 from lga_portal.api.pagination import ModifiedCursorPagination
 from lga_portal.api.schema import ConflictSerializer
 from lga_portal.api.views import ModelViewSet
@@ -177,11 +177,9 @@ class EngagementFilter(django_filters.FilterSet):
         help_text="Region slug of the council, e.g. `north-west`; repeat for several.",
     )
     adviser = RelatedFilter(queryset=Adviser.objects.all(), help_text="Principal adviser id; repeat for several.")
-    kind = django_filters.MultipleChoiceFilter(choices=EngagementKind.choices, help_text="Kind; repeat for several.")
-    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, help_text="Channel; repeat for several.")
-    status = django_filters.MultipleChoiceFilter(
-        choices=EngagementStatus.choices, help_text="Status; repeat for several."
-    )
+    kind = ChoicesFilter(choices=EngagementKind.choices, help_text="Kind; repeat for several.")
+    channel = ChoicesFilter(choices=Channel.choices, help_text="Channel; repeat for several.")
+    status = ChoicesFilter(choices=EngagementStatus.choices, help_text="Status; repeat for several.")
     offer = RelatedFilter(
         field_name="offers",
         queryset=Offer.objects.all(),
@@ -202,7 +200,7 @@ class EngagementFilter(django_filters.FilterSet):
     modified_since = DateTimeFilter(
         field_name="modified_at", lookup_expr="gte", help_text="Changed at or after this date and time."
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("date", "date"), ("modified_at", "modified_at"), ("id", "id")),
         help_text="Sort by this field; prefix with - for descending. Default: newest date first.",
     )
@@ -341,6 +339,7 @@ class EngagementViewSet(ModelViewSet):
         "(`modified_at`, then `id`), paged by a cursor: walk `next` to the end, keep the last `cursor`, "
         "and ask again later with it to receive only what changed since. A row changed while you walk "
         "comes again later with its new values; none is skipped.",
+        responses=EngagementSerializer(many=True),
     )
     @action(detail=False, methods=["get"], pagination_class=ModifiedCursorPagination, filterset_class=FeedFilter)
     def feed(self, request, *args, **kwargs):

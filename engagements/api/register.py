@@ -9,7 +9,7 @@ from rest_framework import permissions, serializers
 
 from engagements.models import Adviser, Council, CouncilKind, Region
 from lga_portal.api.fields import LinkField
-from lga_portal.api.filters import BooleanFilter, DateFilter, RelatedFilter
+from lga_portal.api.filters import BooleanFilter, ChoicesFilter, DateFilter, OrderingFilter, RelatedFilter
 from lga_portal.api.views import ReadOnlyViewSet
 
 COUNCIL_SEARCH_MAX_LENGTH = 100
@@ -89,9 +89,7 @@ class CouncilFilter(django_filters.FilterSet):
         to_field_name="slug",
         help_text="Region slug, e.g. `north-west`; repeat for any of several.",
     )
-    kind = django_filters.MultipleChoiceFilter(
-        choices=CouncilKind.choices, help_text="Type of council; repeat for several."
-    )
+    kind = ChoicesFilter(choices=CouncilKind.choices, help_text="Type of council; repeat for several.")
     active = BooleanFilter(
         field_name="is_active", help_text="`true`: councils that exist today; `false`: abolished ones."
     )
@@ -110,7 +108,7 @@ class CouncilFilter(django_filters.FilterSet):
         max_length=COUNCIL_SEARCH_MAX_LENGTH,
         help_text="Part of the council's name, or its exact code.",
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("name", "name"), ("gss_code", "gss_code"), ("kind", "kind")),
         help_text="Sort by this field; prefix with - for descending. Default: by name.",
     )

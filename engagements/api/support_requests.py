@@ -9,7 +9,7 @@ from rest_framework import permissions, serializers
 from engagements.models import Adviser, Council, SupportRequest, SupportRequestStatus
 from engagements.permissions import requests_readable_by
 from lga_portal.api.fields import LinkField
-from lga_portal.api.filters import DateFilter, RelatedFilter
+from lga_portal.api.filters import ChoicesFilter, DateFilter, OrderingFilter, RelatedFilter
 from lga_portal.api.views import ReadOnlyViewSet
 from offers.models import Offer
 
@@ -72,7 +72,7 @@ class SupportRequestFilter(django_filters.FilterSet):
         to_field_name="slug",
         help_text="Offer slug; repeat for any of several.",
     )
-    status = django_filters.MultipleChoiceFilter(
+    status = ChoicesFilter(
         choices=SupportRequestStatus.choices, help_text="Where the request has got to; repeat for several."
     )
     adviser = RelatedFilter(
@@ -86,7 +86,7 @@ class SupportRequestFilter(django_filters.FilterSet):
     created_to = DateFilter(
         field_name="created_at", lookup_expr="date__lte", help_text="Made on or before this date (YYYY-MM-DD)."
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("created_at", "created_at"), ("modified_at", "modified_at")),
         help_text="Sort by this field; prefix with - for descending. Default: newest first.",
     )

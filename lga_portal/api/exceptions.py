@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -95,6 +96,7 @@ def api_exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # any method: a PUT to a wrong address is a 404, not a missing CSRF token
 def json_not_found(request, *args, **kwargs) -> JsonResponse:
     """Unknown addresses under /api/ answer JSON, not the site's HTML 404 page."""
     return JsonResponse(error_body(404, "not_found", NOT_FOUND), status=404)

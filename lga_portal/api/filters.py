@@ -11,7 +11,7 @@ import datetime
 import django_filters
 from django import forms
 from django_filters.conf import settings as filter_settings
-from django_filters.fields import ModelMultipleChoiceField
+from django_filters.fields import BaseCSVField, ModelMultipleChoiceField, MultipleChoiceField
 
 BOOLEAN_INVALID = "Enter true or false."
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
@@ -83,10 +83,27 @@ NULL_CHARACTER = "Null characters are not allowed."
 INVALID_CHOICE = "Select a valid choice: one of the values is not one of the available choices."
 
 
+def _given(values):
+    """Values of a repeatable parameter, leaving out empty ones (``?theme=`` means no theme filter)."""
+    return [item for item in (values or []) if item not in ("", None)]
+
+
+class ChoicesField(MultipleChoiceField):
+    def clean(self, value):
+        return super().clean(_given(value))
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """One of fixed choices; repeat for any of several. An unknown value is a 400."""
+
+    field_class = ChoicesField
+
+
 class RelatedChoiceField(ModelMultipleChoiceField):
     def clean(self, value):
+        value = _given(value)
         # The database would refuse these with an error rather than match nothing.
-        if any("\x00" in str(item) for item in (value or [])):
+        if any("\x00" in str(item) for item in value):
             raise forms.ValidationError(NULL_CHARACTER, code="null_characters_not_allowed")
         try:
             return super().clean(value)
@@ -112,3 +129,19 @@ class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
         if self.lookup_expr != filter_settings.DEFAULT_LOOKUP_EXPR:
             name = f"{name}__{self.lookup_expr}"
         return {name: v}
+
+
+EMPTY_LIST_ITEM = "Leave no empty value between commas."
+
+
+class StrictCSVField(BaseCSVField):
+    def clean(self, value):
+        if value and any(item in (None, "") for item in value):
+            raise forms.ValidationError(EMPTY_LIST_ITEM, code="invalid")
+        return super().clean(value)
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """``ordering=field`` or ``-field``, several separated by commas; an unknown field is a 400."""
+
+    base_field_class = StrictCSVField

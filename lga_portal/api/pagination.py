@@ -48,6 +48,25 @@ def page_size_parameter() -> dict:
     }
 
 
+def page_number_from(request, name: str = "page") -> int | str:
+    raw = request.query_params.get(name)
+    if raw in (None, "", "last"):
+        return raw or 1
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ValidationError({name: [PAGE_INVALID]}) from None
+    if number < 1:
+        raise ValidationError({name: [PAGE_INVALID]})
+    return number
+
+
+def check_paging(request) -> None:
+    """Refuse malformed paging parameters even where they do not apply (a CSV is never paged)."""
+    page_number_from(request)
+    page_size_from(request)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """``?page=N&page_size=M``; a page past the last is 404, a malformed number 400."""
 
@@ -60,17 +79,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        raw = request.query_params.get(self.page_query_param)
-        if raw not in (None, "", "last"):
-            try:
-                number = int(raw)
-            except ValueError:
-                raise ValidationError({self.page_query_param: [PAGE_INVALID]}) from None
-            if number < 1:
-                raise ValidationError({self.page_query_param: [PAGE_INVALID]})
-        page_size = self.get_page_size(request)
-        paginator = self.django_paginator_class(queryset, page_size)
-        number = paginator.num_pages if raw == "last" else int(raw or 1)
+        number = page_number_from(request, self.page_query_param)
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        if number == "last":
+            number = paginator.num_pages
         if number > paginator.num_pages:
             raise NotFound(PAGE_NOT_FOUND.format(page=number, last=paginator.num_pages))
         self.page = paginator.page(number)
@@ -144,6 +156,7 @@ class ModifiedCursorPagination(pagination.BasePagination):
     """
 
     cursor_query_param = "cursor"
+    schema_name_prefix = "Feed"
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request

@@ -47,7 +47,7 @@ class PeriodParamsSerializer(serializers.Serializer):
 
 
 def read_params(serializer_class, request) -> dict:
-    """Validate a view's query parameters; 400 naming each bad one."""
-    serializer = serializer_class(data=request.query_params)
+    """Validate a view's query parameters; 400 naming each bad one. Empty means not given."""
+    serializer = serializer_class(data={k: v for k, v in request.query_params.items() if v != ""})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data

@@ -52,6 +52,11 @@ def _is_public(view) -> bool:
 class PortalAutoSchema(AutoSchema):
     """drf-spectacular's schema plus the error answers every operation can give."""
 
+    def get_paginated_name(self, serializer_name: str) -> str:
+        # Each paging style gets its own envelope component (pages for lists, a cursor for the feed).
+        prefix = getattr(self._get_paginator(), "schema_name_prefix", "Paginated")
+        return f"{prefix}{serializer_name}List"
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -104,7 +109,8 @@ FORMAT_DESCRIPTION = "`json` (the default) or `csv` for the whole filtered list 
 
 
 def describe_common_fields(result, generator, request, public):
-    """Postprocessing hook: descriptions for the fields and parameters every resource shares."""
+    """Postprocessing hook: descriptions for the fields and parameters every resource shares, and
+    ``allowEmptyValue`` on optional query parameters: an empty value means "not given", as in a form."""
     for schema in result.get("components", {}).get("schemas", {}).values():
         for name, prop in schema.get("properties", {}).items():
             if name in COMMON_DESCRIPTIONS and "description" not in prop:
@@ -114,6 +120,8 @@ def describe_common_fields(result, generator, request, public):
             if not isinstance(operation, dict):
                 continue
             for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
                 if parameter.get("description"):
                     continue
                 if parameter["in"] == "query" and parameter["name"] == "format":

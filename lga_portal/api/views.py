@@ -6,6 +6,7 @@ from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from lga_portal.api.pagination import check_paging
 from lga_portal.api.renderers import CSVRenderer, streaming_csv_response
 
 
@@ -27,6 +28,7 @@ class CSVListMixin:
         return f"{self.basename}.csv"
 
     def csv_response(self, queryset):
+        check_paging(self.request)
         return streaming_csv_response(self.get_serializer(), queryset, self.csv_filename())
 
     def list(self, request, *args, **kwargs):

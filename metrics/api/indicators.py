@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 
 from lga_portal.api.fields import LinkField
-from lga_portal.api.filters import DateFilter, RelatedFilter
+from lga_portal.api.filters import ChoicesFilter, DateFilter, OrderingFilter, RelatedFilter
 from lga_portal.api.views import ReadOnlyViewSet
 from metrics.models import Indicator, IndicatorUnit, Observation
 from offers.models import Theme
@@ -70,7 +70,7 @@ def _theme_filter(field_name: str):
 
 class IndicatorFilter(django_filters.FilterSet):
     theme = _theme_filter("theme")
-    unit = django_filters.MultipleChoiceFilter(choices=IndicatorUnit.choices, help_text="Unit; repeat for several.")
+    unit = ChoicesFilter(choices=IndicatorUnit.choices, help_text="Unit; repeat for several.")
 
     class Meta:
         model = Indicator
@@ -86,7 +86,7 @@ class ObservationFilter(django_filters.FilterSet):
     theme = _theme_filter("indicator__theme")
     date_from = DateFilter(field_name="date", lookup_expr="gte", help_text="Dated on or after (YYYY-MM-DD).")
     date_to = DateFilter(field_name="date", lookup_expr="lte", help_text="Dated on or before (YYYY-MM-DD).")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("date", "date"), ("value", "value")),
         help_text="Sort by this field; prefix with - for descending. Default: by indicator, then date.",
     )

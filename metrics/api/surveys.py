@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 
 from lga_portal.api.fields import LinkField
-from lga_portal.api.filters import RelatedFilter
+from lga_portal.api.filters import OrderingFilter, RelatedFilter
 from lga_portal.api.views import ReadOnlyViewSet
 from metrics.models import Measure, Result, Survey, SurveyRound
 
@@ -108,7 +108,7 @@ class ResultFilter(django_filters.FilterSet):
         to_field_name="slug",
         help_text="Measure slug, e.g. `trusts-council`; repeat for several.",
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("round__number", "round"), ("percent", "percent")),
         help_text="Sort by this field; prefix with - for descending. Default: by round, then measure.",
     )

@@ -129,3 +129,13 @@ def test_hsds_bad_input_is_json_too(api):
     error(api.get("/api/hsds/services", {"page": 999}), 404)
     error(api.get("/api/hsds/services/not-a-uuid"), 404)
     error(api.get("/api/hsds/services/00000000-0000-0000-0000-000000000000"), 404)
+
+
+@pytest.mark.parametrize("ordering", [",", "title,,", "price"])
+def test_bad_orderings_are_400(api, ordering):
+    assert list(error(api.get("/api/v1/offers/", {"ordering": ordering}), 400)["errors"]) == ["ordering"]
+
+
+def test_empty_parameters_count_as_not_given(api):
+    assert api.get("/api/v1/offers/", {"theme": "", "status": "", "page_size": "", "page": "", "format": ""}).status_code == 200
+    assert api.get("/api/v1/stats/coverage/", {"from": "", "to": "", "by": ""}).status_code == 200

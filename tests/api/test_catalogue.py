@@ -96,3 +96,9 @@ def test_audiences_and_formats(api):
         api.get("/api/v1/formats/coaching-and-mentoring/").json()["name"]
         == Format.objects.get(slug="coaching-and-mentoring").name
     )
+
+
+@pytest.mark.parametrize("q", ["!!!", "\U0010f4cf", "   "])
+def test_searching_for_no_words_is_not_an_error(api, q):
+    response = api.get(OFFERS, {"search": q})
+    assert response.status_code == 200
