@@ -12,6 +12,8 @@ class ApiSchemaView(SpectacularAPIView):
 
 class ApiDocsView(SpectacularSwaggerSplitView):
     """/api/docs/: Swagger UI from the sidecar's static files, its start-up script a file of its own
-    (``?script``) rather than inline, so it runs under the site's Content-Security-Policy."""
+    (``?script``) and its page styles a stylesheet, so it runs under the site's Content-Security-Policy
+    unchanged."""
 
     permission_classes = [permissions.AllowAny]
+    template_name = "lga_portal/api_docs.html"
