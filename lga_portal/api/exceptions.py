@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
@@ -97,6 +98,20 @@ def api_exception_handler(exc, context):
 
 
 @csrf_exempt  # any method: a PUT to a wrong address is a 404, not a missing CSRF token
-def json_not_found(request, *args, **kwargs) -> JsonResponse:
-    """Unknown addresses under /api/ answer JSON, not the site's HTML 404 page."""
+def json_not_found(request, *args, **kwargs) -> HttpResponse:
+    """Unknown addresses under /api/ answer JSON, not the site's HTML 404 page.
+
+    An address that only lacks its final slash is redirected (308, so a POST stays a POST),
+    as Django's APPEND_SLASH would do if this catch-all did not match first.
+    """
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not json_not_found:
+            target = (
+                request.path + "/" + (f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else "")
+            )
+            return HttpResponsePermanentRedirect(target, status=308)
     return JsonResponse(error_body(404, "not_found", NOT_FOUND), status=404)

@@ -165,7 +165,8 @@ class ModifiedCursorPagination(pagination.BasePagination):
         self.position = decode_cursor(raw) if raw else None
         if self.position:
             modified_at, pk = self.position
-            queryset = queryset.filter(Q(modified_at__gt=modified_at) | Q(modified_at=modified_at, pk__gt=pk))
+            # (modified_at, id) > (cursor): the first condition lets the index on (modified_at, id) range-scan.
+            queryset = queryset.filter(Q(modified_at__gte=modified_at), Q(modified_at__gt=modified_at) | Q(pk__gt=pk))
         rows = list(queryset.order_by("modified_at", "pk")[: page_size + 1])
         self.has_more = len(rows) > page_size
         rows = rows[:page_size]

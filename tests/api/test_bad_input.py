@@ -137,5 +137,8 @@ def test_bad_orderings_are_400(api, ordering):
 
 
 def test_empty_parameters_count_as_not_given(api):
-    assert api.get("/api/v1/offers/", {"theme": "", "status": "", "page_size": "", "page": "", "format": ""}).status_code == 200
+    assert (
+        api.get("/api/v1/offers/", {"theme": "", "status": "", "page_size": "", "page": "", "format": ""}).status_code
+        == 200
+    )
     assert api.get("/api/v1/stats/coverage/", {"from": "", "to": "", "by": ""}).status_code == 200

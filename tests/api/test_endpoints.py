@@ -74,3 +74,14 @@ def test_the_root_lists_every_resource(api):
         "stats/survey-trends",
     ]
     assert api.get("/api/").status_code == 302
+
+
+def test_addresses_without_their_final_slash_are_redirected(api):
+    response = api.get("/api/v1/offers", {"theme": "leadership"})
+    assert response.status_code == 308 and response["Location"] == "/api/v1/offers/?theme=leadership"
+
+
+def test_the_browsable_api_renders_for_signed_in_users(client, analyst):
+    client.force_login(analyst)
+    response = client.get("/api/v1/engagements/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200 and b"Engagement" in response.content

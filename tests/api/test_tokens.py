@@ -143,3 +143,14 @@ def test_users_revoke_their_own_tokens_and_only_their_own(client, analyst, manag
     assert bearer(key).get(ENGAGEMENTS).status_code == 401
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
+
+
+def test_an_administrator_revokes_tokens_but_cannot_create_or_read_them(client, make_user):
+    admin_user = make_user(username="root", is_staff=True, is_superuser=True)
+    token, key = api_token_create(user=admin_user, name="Leaked", days=30)
+    client.force_login(admin_user)
+    assert client.get("/admin/lga_portal/apitoken/add/").status_code == 403
+    page = client.get(f"/admin/lga_portal/apitoken/{token.pk}/change/")
+    assert page.status_code == 200 and token.key_hash.encode() not in page.content
+    client.post("/admin/lga_portal/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    assert bearer(key).get(ENGAGEMENTS).status_code == 401
