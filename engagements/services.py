@@ -5,6 +5,8 @@ all go through these functions, so they validate and record history the same way
 from __future__ import annotations
 
 import datetime
+import logging
+import smtplib
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,8 @@ from engagements.models import (
     SupportRequestStatus,
 )
 from offers.models import Offer
+
+logger = logging.getLogger(__name__)
 
 # Fields an engagement write may set, and its many-to-many fields.
 ENGAGEMENT_FIELDS = (
@@ -195,16 +199,23 @@ def support_request_create(
     )
     request.full_clean()
     request.save()
+    transaction.on_commit(lambda: _notify_request(request))
+    return request
+
+
+def _notify_request(request: SupportRequest) -> None:
+    """Email the request to whoever should act on it. A mail outage must not lose the request or
+    show the requester an error: the request is already stored and waits in the workspace inbox."""
     context = {"request": request, "site_url": settings.PORTAL.get("SITE_URL", "")}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"Support request {request.reference}: {offer.title} for {council.name}",
+    try:
+        send_mail(
+            subject=f"Support request {request.reference}: {request.offer.title} for {request.council.name}",
             message=render_to_string("engagements/email/support_request.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=request_recipients(request),
         )
-    )
-    return request
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Could not email support request %s; it waits in the requests inbox.", request.reference)
 
 
 def _require_open(request: SupportRequest) -> None:

@@ -144,7 +144,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "lga_portal.storage.PortalStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -278,8 +278,27 @@ SPECTACULAR_SETTINGS = {
 # Longest an API token may last, in days (tokens always expire).
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
 
+
 # The portal's own switches.
+def _release() -> str:
+    """An identifier of the code being served: RELEASE from the environment, else a hash of
+    the templates' and static files' modification times."""
+    if os.environ.get("RELEASE"):
+        return os.environ["RELEASE"]
+    import hashlib
+
+    stamps = sorted(
+        f"{path}:{path.stat().st_mtime_ns}"
+        for folder in (BASE_DIR / "templates", BASE_DIR / "static")
+        for path in folder.rglob("*")
+        if path.is_file()
+    )
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:12]
+
+
 PORTAL = {
+    # Identifies the deployed code; part of every ETag.
+    "RELEASE": _release(),
     # The portal's public address, used in links inside emails.
     "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else ""),
     # Support requests allowed from one email address per rolling hour.

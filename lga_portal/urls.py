@@ -1,13 +1,18 @@
 """Root URL configuration: one include per app, in the order of the design's URL contract."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+import offers.urls
+from engagements.urls import offer_page_urlpatterns
 from lga_portal import views
 from lga_portal.api.docs import ApiDocsView, ApiSchemaView
 
 urlpatterns = [
-    path("", include("offers.urls")),
+    # The catalogue's names (offers:…), including the offer page, which engagements serves.
+    path("", include((offers.urls.urlpatterns + offer_page_urlpatterns, offers.urls.app_name))),
     path("", include("engagements.urls")),
     path("", include("metrics.urls")),
     path("api/schema/", ApiSchemaView.as_view(), name="api-schema"),
@@ -16,6 +21,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("images/favicon.svg"), permanent=True)),
 ]
 
 handler404 = "lga_portal.views.page_not_found"

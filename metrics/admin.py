@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from metrics.models import Indicator, Measure, Observation, Result, Survey, SurveyRound
 
@@ -11,10 +13,15 @@ class MeasureInline(admin.TabularInline):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "source"]
+    list_display = ["name", "slug", "source", "upload_rounds"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MeasureInline]
+
+    @admin.display(description="New rounds")
+    def upload_rounds(self, obj):
+        """A link to the page that imports rounds from a CSV file, checked in full first."""
+        return format_html('<a href="{}">Upload from CSV</a>', reverse("metrics:survey_rounds_upload", args=[obj.slug]))
 
 
 class ResultInline(admin.TabularInline):

@@ -18,7 +18,8 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 
 from engagements.models import Council, CouncilKind, Engagement, EngagementKind, Region
-from metrics.models import Measure, Result, Survey, SurveyRound
+from metrics.models import Measure, Survey, SurveyRound
+from metrics.surveys import survey_table
 
 PERIODS = ("month", "quarter")
 GROUPINGS = ("region", "council_kind", "engagement_kind")
@@ -164,23 +165,17 @@ class SurveyTrendRow:
 
 
 def survey_trends(survey: Survey) -> list[SurveyTrendRow]:
-    """Each measure's figure in each round, with the percentage-point change from the previous round.
+    """Each measure's figure in each round, with the percentage-point change from the previous round,
+    as flat rows (for the API and CSV).
 
-    Rows come measure by measure (in the survey's order), rounds oldest first. When a
-    measure was not asked in a round, that round has no row and the next figure is compared
-    with the last one published. One query.
+    The figures are the survey pages' own (``metrics.surveys.survey_table``): measure by measure
+    in the survey's order, rounds oldest first; a round in which a measure was not asked has no
+    row, and the next figure is compared with the last one published. Three queries.
     """
-    results = (
-        Result.objects.filter(round__survey=survey, measure__survey=survey)
-        .select_related("round__survey", "measure")
-        .order_by("measure__order", "measure__name", "measure_id", "round__number")
-    )
-    rows: list[SurveyTrendRow] = []
-    previous: Result | None = None
-    for result in results:
-        if previous is not None and previous.measure_id != result.measure_id:
-            previous = None
-        change = None if previous is None else result.percent - previous.percent
-        rows.append(SurveyTrendRow(result.measure, result.round, result.percent, change))
-        previous = result
-    return rows
+    table = survey_table(survey)
+    return [
+        SurveyTrendRow(row.measure, figure.round, figure.percent, figure.change_from_previous)
+        for row in table.rows
+        for figure in row.figures
+        if figure.percent is not None
+    ]

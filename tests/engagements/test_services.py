@@ -128,3 +128,15 @@ def test_converting_a_request_links_a_prefilled_engagement(council, make_user):
     assert list(engagement.offers.all()) == [offer] and engagement.council == council
     with pytest.raises(ValidationError):
         support_request_convert(request=request, user=None)
+
+
+def test_a_mail_outage_keeps_the_request_and_logs_it(council, settings, django_capture_on_commit_callbacks, caplog):
+    # A real SMTP connection to a port nothing listens on.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    offer = Offer.objects.published().first()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = support_request_create(
+            council=council, offer=offer, name="Sam", email="sam@example.org", consent=True
+        )
+    assert request.pk and request.reference in caplog.text

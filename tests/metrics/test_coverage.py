@@ -7,6 +7,7 @@ import pytest
 
 from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind, EngagementStatus, Region
 from engagements.selectors import offer_take_up, take_up_by_offer, themes_with_take_up
+from metrics.coverage import coverage_breakdown
 from metrics.selectors import councils_not_engaged, coverage, periods_between
 from offers.models import Offer
 
@@ -102,3 +103,69 @@ def test_take_up_counts_distinct_councils_per_offer(adviser):
         assert themes[offer.theme_id] == (2, 4)
     else:
         assert themes[offer.theme_id] == (2, 3) and themes[other.theme_id] == (1, 1)
+
+
+CUMBRIA = ["E10000006", "E07000026", "E07000027", "E07000028", "E07000029", "E07000030", "E07000031"]
+CUMBRIA_SUCCESSORS = ["E06000063", "E06000064"]
+
+
+@pytest.fixture
+def cumbria():
+    """The nine councils of Cumbria's reorganisation: seven abolished on 1 April 2023, two new."""
+    return Council.objects.filter(gss_code__in=CUMBRIA + CUMBRIA_SUCCESSORS)
+
+
+def test_monthly_coverage_with_a_council_abolished_mid_period(adviser, cumbria):
+    allerdale = Council.objects.get(gss_code="E07000026")  # abolished 1 April 2023
+    cumberland = Council.objects.get(gss_code="E06000063")  # established 1 April 2023
+    westmorland = Council.objects.get(gss_code="E06000064")
+    log(allerdale, adviser, D(2023, 3, 15))  # in its own period: counts for March
+    log(cumberland, adviser, D(2023, 4, 10))
+    log(westmorland, adviser, D(2023, 5, 20))
+    log(westmorland, adviser, D(2023, 5, 21))  # the same council again in May: once
+
+    rows = coverage(D(2023, 2, 1), D(2023, 5, 31), period="month", councils=cumbria)
+    # Hand count: February and March have the 7 old councils; April and May the 2 new ones.
+    assert [(r.period.label, r.engaged, r.councils, r.percent) for r in rows] == [
+        ("Feb 2023", 0, 7, Decimal("0.0")),
+        ("Mar 2023", 1, 7, Decimal("14.3")),  # 1 / 7 = 14.29%
+        ("Apr 2023", 1, 2, Decimal("50.0")),
+        ("May 2023", 1, 2, Decimal("50.0")),
+    ]
+
+
+def test_coverage_by_council_kind_across_the_reorganisation(adviser, cumbria):
+    log(Council.objects.get(gss_code="E07000030"), adviser, D(2023, 2, 1))  # Eden, a district
+    log(Council.objects.get(gss_code="E10000006"), adviser, D(2023, 3, 1))  # Cumbria, the county
+    log(Council.objects.get(gss_code="E06000064"), adviser, D(2023, 6, 1))  # Westmorland and Furness, a unitary
+    rows = coverage(D(2023, 1, 1), D(2023, 6, 30), period="quarter", by="council_kind", councils=cumbria)
+    table = {(r.period.label, r.group): (r.engaged, r.councils) for r in rows if r.councils}
+    assert table == {
+        ("2023 Q1", "county"): (1, 1),
+        ("2023 Q1", "district"): (1, 6),
+        ("2023 Q2", "unitary"): (1, 2),
+    }
+
+
+def test_councils_not_engaged_in_a_period_spanning_the_abolition(adviser, cumbria):
+    log(Council.objects.get(gss_code="E07000026"), adviser, D(2023, 3, 15))  # Allerdale, before abolition
+    log(Council.objects.get(gss_code="E06000063"), adviser, D(2023, 4, 10))  # Cumberland, after
+    not_engaged = councils_not_engaged(D(2023, 3, 1), D(2023, 4, 30), cumbria)
+    # All nine existed at some point in March–April 2023; two were engaged.
+    assert sorted(c.gss_code for c in not_engaged) == sorted(
+        ["E10000006", "E07000027", "E07000028", "E07000029", "E07000030", "E07000031", "E06000064"]
+    )
+    assert cumbria.existing_during(D(2023, 3, 1), D(2023, 4, 30)).count() == 9
+
+
+@pytest.mark.parametrize("by", ["region", "council_kind"])
+def test_overall_coverage_summed_from_a_partition_equals_the_direct_figures(adviser, by):
+    for i, council in enumerate(Council.objects.order_by("gss_code")[::7]):
+        if council.existed_during(D(2022, 10, 1), D(2023, 6, 30)):
+            log(council, adviser, D(2022, 10 + i % 3, 5) if council.abolished_on else D(2023, 1 + i % 6, 5))
+    breakdown = coverage_breakdown(D(2022, 10, 1), D(2023, 6, 30), period="quarter", by=by)
+    direct = coverage(D(2022, 10, 1), D(2023, 6, 30), period="quarter")
+    assert [(r.period, r.engaged, r.councils) for r in breakdown.overall] == [
+        (r.period, r.engaged, r.councils) for r in direct
+    ]
+    assert len(breakdown.matrix) == 3 and len(breakdown.matrix[0]) == len(breakdown.groups)

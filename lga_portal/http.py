@@ -1,0 +1,61 @@
+"""HTTP helpers shared by the public pages: conditional responses (ETag, Last-Modified, 304)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+
+# What a page's content depends on: when it last changed, and anything else that changes it
+# without touching a timestamp (row counts catch deletions, a date catches "last 12 months").
+PageState = tuple[datetime.datetime | None, Iterable[object]]
+
+
+def page_etag(state: PageState) -> str:
+    last_modified, parts = state
+    # The release is part of every ETag, so a deployment that changes templates invalidates them.
+    text = "|".join(str(part) for part in (settings.PORTAL["RELEASE"], last_modified, *parts))
+    return quote_etag(hashlib.sha256(text.encode()).hexdigest()[:32])
+
+
+def conditional_for_anonymous(state_func: Callable[..., PageState]):
+    """Send ETag and Last-Modified on GET/HEAD for anonymous visitors, and answer 304 when unchanged.
+
+    ``state_func(request, *args, **kwargs)`` returns the page's ``PageState``, cheaply (an
+    aggregate or two). Signed-in users are left out: their pages carry a sign-out form with
+    a CSRF token and their own navigation, which a shared ETag would not describe.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+                response = view(request, *args, **kwargs)
+                if request.user.is_authenticated:
+                    patch_cache_control(response, private=True)
+                return response
+            state = state_func(request, *args, **kwargs)
+            etag = page_etag(state)
+            # HTTP dates have whole seconds; the ETag tells apart changes within one.
+            last_modified = int(state[0].timestamp()) if state[0] else None
+            response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+            response.headers.setdefault("ETag", etag)
+            if last_modified is not None:
+                response.headers.setdefault("Last-Modified", http_date(last_modified))
+            # Stored, but checked with the server (ETag) before each reuse.
+            patch_cache_control(response, no_cache=True)
+            return response
+
+        return wrapper
+
+    return decorator

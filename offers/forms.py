@@ -1,0 +1,79 @@
+"""The catalogue's search and filter form (a GET form: every filtered list is a shareable link)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.http import urlencode
+
+from lga_portal.forms import FilterChoiceField, FilterMultipleChoiceField, SearchField
+from offers.models import SEARCH_MAX_LENGTH, Audience, Delivery, Format, OfferStatus, Theme
+from offers.selectors import SORT_CHOICES, SORT_RELEVANCE
+
+# Query-string names, in the order a link lists them (DESIGN.md's URL contract).
+FILTER_NAMES = ("theme", "audience", "format", "status", "delivery")
+
+
+class CatalogueFilterForm(forms.Form):
+    """Search words, filters and sort order for /offers/. Always valid: bad values are dropped."""
+
+    q = SearchField(max_chars=SEARCH_MAX_LENGTH, label="Search support offers")
+    theme = FilterMultipleChoiceField(label="Theme")
+    audience = FilterMultipleChoiceField(label="Who it is for")
+    format = FilterMultipleChoiceField(label="Format")
+    status = FilterMultipleChoiceField(label="Status", choices=OfferStatus.choices)
+    delivery = FilterMultipleChoiceField(label="Delivery", choices=Delivery.choices)
+    sort = FilterChoiceField(label="Sort by", choices=SORT_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query each; the lists are short reference tables.
+        self.fields["theme"].choices = list(Theme.objects.order_by("order", "name").values_list("slug", "name"))
+        self.fields["audience"].choices = list(Audience.objects.enabled().values_list("slug", "name"))
+        self.fields["format"].choices = list(Format.objects.enabled().values_list("slug", "name"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("q"):
+            # "Best match" only means something when searching.
+            self.fields["sort"].choices = [choice for choice in SORT_CHOICES if choice[0] != SORT_RELEVANCE]
+            if data.get("sort") == SORT_RELEVANCE:
+                data["sort"] = ""
+        return data
+
+    def catalogue_filters(self) -> dict:
+        """Keyword arguments for ``offers.selectors.offer_catalogue``."""
+        data = self.cleaned_data
+        return {
+            "q": data["q"],
+            "themes": data["theme"],
+            "audiences": data["audience"],
+            "formats": data["format"],
+            "statuses": data["status"],
+            "deliveries": data["delivery"],
+            "sort": data["sort"],
+        }
+
+    @property
+    def is_searching(self) -> bool:
+        return bool(self.cleaned_data["q"])
+
+    @property
+    def has_filters(self) -> bool:
+        return any(self.cleaned_data[name] for name in FILTER_NAMES)
+
+    def selected(self, name: str) -> list[tuple[str, str]]:
+        """(value, label) of the choices picked for one filter."""
+        labels = dict(self.fields[name].choices)
+        return [(value, labels[value]) for value in self.cleaned_data[name]]
+
+    def query_string(self, *, without: tuple[str, ...] = ("page",)) -> str:
+        """The cleaned search and filters as a query string (unknown values gone), minus ``without``."""
+        pairs = []
+        for name in ("q", *FILTER_NAMES, "sort"):
+            if name in without:
+                continue
+            value = self.cleaned_data[name]
+            for item in value if isinstance(value, list) else [value]:
+                if item:
+                    pairs.append((name, item))
+        return urlencode(pairs)

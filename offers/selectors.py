@@ -1,0 +1,102 @@
+"""Reads for the public catalogue pages: the filtered, searched and sorted offer list, themes
+with their counts, and the catalogue's last change (for ETag and Last-Modified).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+
+from lga_portal.http import PageState
+from offers.models import Offer, OfferStatus, Theme
+
+SORT_RELEVANCE = "relevance"
+SORT_TITLE = "title"
+SORT_NEWEST = "newest"
+SORT_CHOICES = [(SORT_RELEVANCE, "Best match"), (SORT_TITLE, "Title (A to Z)"), (SORT_NEWEST, "Newest first")]
+_ORDERINGS = {
+    SORT_RELEVANCE: ("-rank", "title", "pk"),
+    SORT_TITLE: ("title", "pk"),
+    SORT_NEWEST: ("-created_at", "-pk"),
+}
+
+
+def offers_for_listing(offers: QuerySet | None = None) -> QuerySet:
+    """Published offers with what a list of them shows (theme, audiences, formats): three queries."""
+    offers = Offer.objects.all() if offers is None else offers
+    return offers.published().select_related("theme").prefetch_related("audiences", "formats")
+
+
+def offer_catalogue(
+    *,
+    q: str = "",
+    themes: Sequence[str] = (),
+    audiences: Sequence[str] = (),
+    formats: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    deliveries: Sequence[str] = (),
+    sort: str = "",
+) -> QuerySet:
+    """Published offers matching the search and filters, sorted.
+
+    Filters take slugs (themes, audiences, formats) or values (statuses, deliveries); several
+    values of one filter mean any of them, different filters must all match. ``sort`` is
+    relevance (only when searching; the default then), title (the default otherwise) or newest.
+    """
+    offers = offers_for_listing()
+    if themes:
+        offers = offers.filter(theme__slug__in=themes)
+    if audiences:
+        offers = offers.filter(
+            Exists(Offer.audiences.through.objects.filter(offer=OuterRef("pk"), audience__slug__in=audiences))
+        )
+    if formats:
+        offers = offers.filter(
+            Exists(Offer.formats.through.objects.filter(offer=OuterRef("pk"), format__slug__in=formats))
+        )
+    if statuses:
+        offers = offers.filter(status__in=statuses)
+    if deliveries:
+        offers = offers.filter(delivery__in=deliveries)
+    if q:
+        offers = offers.search(q)
+    # A search with no usable words (only punctuation, say) comes back without a rank.
+    ranked = "rank" in offers.query.annotations
+    if sort not in _ORDERINGS or (sort == SORT_RELEVANCE and not ranked):
+        sort = SORT_RELEVANCE if ranked else SORT_TITLE
+    return offers.order_by(*_ORDERINGS[sort])
+
+
+def themes_with_available_counts() -> QuerySet:
+    """Every theme, annotated ``available``: how many published offers are available now."""
+    return Theme.objects.annotate(
+        available=Count("offers", filter=Q(offers__is_published=True, offers__status=OfferStatus.AVAILABLE))
+    ).order_by("order", "name")
+
+
+def newest_offers(limit: int = 5) -> QuerySet:
+    return Offer.objects.published().select_related("theme").order_by(*_ORDERINGS[SORT_NEWEST])[:limit]
+
+
+def related_offers(offer: Offer, limit: int = 5) -> QuerySet:
+    """Other published offers in the same theme."""
+    return (
+        Offer.objects.published()
+        .filter(theme_id=offer.theme_id)
+        .exclude(pk=offer.pk)
+        .select_related("theme")
+        .order_by("title")[:limit]
+    )
+
+
+def catalogue_state() -> PageState:
+    """When the catalogue last changed, for conditional responses: two aggregate queries.
+
+    Offer edits in the admin (items, audiences and formats included) save the offer, so its
+    ``modified_at`` moves; the counts catch deletions.
+    """
+    offers = Offer.objects.aggregate(changed=Max("modified_at"), count=Count("pk"))
+    themes = Theme.objects.aggregate(changed=Max("modified_at"), count=Count("pk"))
+    changes = [moment for moment in (offers["changed"], themes["changed"]) if moment is not None]
+    return (max(changes) if changes else None, (offers["count"], themes["count"]))

@@ -1,0 +1,307 @@
+"""The public catalogue list (/offers/) and theme pages (/themes/<slug>/)."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from offers.models import Audience, Delivery, Format, Offer, OfferItem, OfferStatus, Theme
+from offers.views import OFFERS_PER_PAGE
+
+pytestmark = pytest.mark.django_db
+
+COACHING_OFFER = "emergency-coaching-and-mentoring-support"
+
+
+def listed_slugs(response) -> list[str]:
+    return [offer.slug for offer in response.context["offers"]]
+
+
+def all_listed_slugs(client, query: str) -> list[str]:
+    """Every offer a filtered list shows, across its pages."""
+    slugs, page = [], 1
+    while True:
+        response = client.get(f"/offers/?{query}&page={page}")
+        slugs += listed_slugs(response)
+        if not response.context["page_obj"].has_next():
+            return slugs
+        page += 1
+
+
+def test_catalogue_lists_published_offers_with_count_and_details(client):
+    hidden = Offer.objects.get(slug=COACHING_OFFER)
+    hidden.is_published = False
+    hidden.save()
+    response = client.get("/offers/")
+    assert response.status_code == 200
+    published = Offer.objects.published().count()
+    assert response.context["page_obj"].paginator.count == published
+    assert f"{published} offers" in response.content.decode()
+    assert len(listed_slugs(response)) == OFFERS_PER_PAGE
+    assert COACHING_OFFER not in all_listed_slugs(client, "")
+    first = Offer.objects.published().order_by("title").first()
+    html = response.content.decode()
+    assert first.get_absolute_url() in html
+    assert "govuk-tag" in html and first.theme.name in html
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "matches"),
+    [
+        ("theme", "leadership", lambda o: o.theme.slug == "leadership"),
+        ("audience", "chief-executives", lambda o: "chief-executives" in {a.slug for a in o.audiences.all()}),
+        ("format", "coaching-and-mentoring", lambda o: "coaching-and-mentoring" in {f.slug for f in o.formats.all()}),
+        ("status", OfferStatus.COMING_SOON, lambda o: o.status == OfferStatus.COMING_SOON),
+        ("delivery", Delivery.ONLINE_RESOURCE, lambda o: o.delivery == Delivery.ONLINE_RESOURCE),
+    ],
+)
+def test_each_filter_shows_exactly_the_matching_offers(client, name, value, matches):
+    expected = {o.slug for o in Offer.objects.published().with_related() if matches(o)}
+    assert expected, "the seeded catalogue should have offers for this filter"
+    listed = all_listed_slugs(client, f"{name}={value}")
+    assert sorted(listed) == sorted(expected)
+
+
+def test_values_of_one_filter_widen_and_filters_combine(client):
+    leadership = set(Offer.objects.published().filter(theme__slug="leadership").values_list("slug", flat=True))
+    workforce = set(Offer.objects.published().filter(theme__slug="workforce").values_list("slug", flat=True))
+    assert set(all_listed_slugs(client, "theme=leadership&theme=workforce")) == leadership | workforce
+
+    for theme, audience, fmt, status, delivery in itertools.product(
+        ["", "leadership"], ["", "chief-executives"], ["", "coaching-and-mentoring"], ["", "available"], ["", "remote"]
+    ):
+        offers = Offer.objects.published()
+        query = []
+        if theme:
+            offers, query = offers.filter(theme__slug=theme), [*query, f"theme={theme}"]
+        if audience:
+            offers, query = offers.filter(audiences__slug=audience), [*query, f"audience={audience}"]
+        if fmt:
+            offers, query = offers.filter(formats__slug=fmt), [*query, f"format={fmt}"]
+        if status:
+            offers, query = offers.filter(status=status), [*query, f"status={status}"]
+        if delivery:
+            offers, query = offers.filter(delivery=delivery), [*query, f"delivery={delivery}"]
+        expected = sorted(set(offers.values_list("slug", flat=True)))
+        assert sorted(all_listed_slugs(client, "&".join(query))) == expected, query
+
+
+def test_filter_choices_are_kept_in_the_form_and_the_pagination_links(client):
+    response = client.get("/offers/?status=available&page=2")
+    html = response.content.decode()
+    assert 'value="available"' in html and "checked" in html
+    assert "?status=available&amp;page=1" in html or "?status=available&amp;page=3" in html
+
+
+def test_unknown_filter_values_are_ignored_and_the_rest_kept(client):
+    response = client.get(
+        "/offers/?theme=no-such-theme&theme=leadership&audience=aliens&status=sold-out&delivery=teleport&sort=random"
+    )
+    assert response.status_code == 200
+    expected = set(Offer.objects.published().filter(theme__slug="leadership").values_list("slug", flat=True))
+    assert set(listed_slugs(response)) == expected
+    assert response.context["query_string"] == "theme=leadership"
+
+
+@pytest.mark.parametrize("page", ["999", "-1", "abc", "", "2.5", "1e9"])
+def test_a_page_number_out_of_range_shows_a_real_page(client, page):
+    response = client.get(f"/offers/?page={page}")
+    assert response.status_code == 200
+    page_obj = response.context["page_obj"]
+    if page in ("999", "1e9", "-1"):
+        assert page_obj.number in (1, page_obj.paginator.num_pages)
+    assert listed_slugs(response)
+
+
+def test_a_page_past_the_end_shows_the_last_page(client):
+    response = client.get("/offers/?page=999")
+    page_obj = response.context["page_obj"]
+    assert page_obj.number == page_obj.paginator.num_pages > 1
+
+
+def test_search_finds_offers_by_word_stem(client):
+    response = client.get("/offers/?q=coaching")
+    assert COACHING_OFFER in listed_slugs(response)
+    assert "matching “coaching”" in response.content.decode()
+    assert response.context["form"].cleaned_data["sort"] == ""  # relevance is the default when searching
+
+
+def test_search_and_filters_combine(client):
+    response = client.get("/offers/?q=coaching&audience=chief-executives")
+    assert listed_slugs(response)[0] == COACHING_OFFER
+    for offer in response.context["offers"]:
+        assert "chief-executives" in {a.slug for a in offer.audiences.all()}
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "x" * 1000,
+        "'; DROP TABLE offers_offer; --",
+        '<script>alert("x")</script>',
+        "100% _under_ \\back",
+        "coaching\x00 nul",
+        "!!! &&& ||| :* ()",
+        "   ",
+    ],
+)
+def test_hostile_or_huge_searches_are_safe_and_shown_escaped(client, q):
+    response = client.get("/offers/", {"q": q})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert" not in html
+    if "<script>" in q:
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert Offer.objects.filter(slug=COACHING_OFFER).exists()  # nothing was dropped
+
+
+def test_a_search_with_no_results_says_so_and_offers_to_clear_filters(client):
+    response = client.get("/offers/?q=zebracrossing&theme=leadership&status=available")
+    html = response.content.decode()
+    assert response.context["page_obj"].paginator.count == 0
+    assert "No offers match your search and filters." in html
+    assert 'href="/offers/?q=zebracrossing">clear the filters</a>' in html
+    assert 'href="/offers/">see all support offers</a>' in html
+
+
+def test_sorting_by_title_and_newest(client):
+    titles = [o.title for o in client.get("/offers/?sort=title").context["offers"]]
+    assert titles == sorted(titles, key=str) or titles == list(
+        Offer.objects.published().order_by("title", "pk").values_list("title", flat=True)[:OFFERS_PER_PAGE]
+    )
+    newest = Offer.objects.get(slug=COACHING_OFFER)
+    Offer.objects.filter(pk=newest.pk).update(created_at=timezone.now())
+    assert listed_slugs(client.get("/offers/?sort=newest"))[0] == COACHING_OFFER
+
+
+def test_best_match_is_only_offered_when_searching(client):
+    html = client.get("/offers/").content.decode()
+    assert 'value="relevance"' not in html
+    assert client.get("/offers/?sort=relevance").context["form"].cleaned_data["sort"] == ""
+    assert 'value="relevance"' in client.get("/offers/?q=finance").content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranked, stemmed full-text search is PostgreSQL's")
+def test_postgresql_ranks_the_best_match_first(client):
+    response = client.get("/offers/?q=coaching")
+    assert listed_slugs(response) == [COACHING_OFFER, "one-to-one-leadership-development"]
+    ranks = [offer.rank for offer in response.context["offers"]]
+    assert ranks == sorted(ranks, reverse=True) and ranks[0] > ranks[1]
+
+    # Stemmed: "coaches" finds "coaching"; the offer with both words in its title comes first.
+    assert COACHING_OFFER in listed_slugs(client.get("/offers/?q=coaches"))
+    response = client.get("/offers/?q=leadership councillors")
+    assert listed_slugs(response)[0] == "one-to-one-leadership-development"
+
+
+def test_theme_page_shows_summary_contact_and_its_offers(client):
+    theme = Theme.objects.get(slug="peer-support")
+    response = client.get("/themes/peer-support/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert theme.name in html
+    assert theme.contact_email and f"mailto:{theme.contact_email}" in html
+    expected = set(theme.offers.published().values_list("slug", flat=True))
+    assert {o.slug for o in response.context["offers"]} == expected
+
+
+def test_unknown_theme_or_offer_is_a_404_in_the_layout(client):
+    for url in ("/themes/no-such-theme/", "/offers/no-such-offer/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert "Page not found" in html and "govuk-header" in html
+
+
+# --- Cache headers ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/offers/", "/offers/?q=finance&theme=leadership", "/themes/leadership/"])
+def test_catalogue_pages_answer_304_until_an_offer_or_theme_changes(client, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert "no-cache" in first["Cache-Control"]
+    assert "Cookie" in first["Vary"]  # a signed-in visitor's page is never served from this entry
+
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
+
+    offer = Offer.objects.get(slug=COACHING_OFFER)
+    offer.summary += " Updated."
+    offer.save()
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+    theme = Theme.objects.get(slug="leadership")
+    theme.summary += " Updated."
+    theme.save()
+    assert client.get(url, headers={"if-none-match": changed["ETag"]}).status_code == 200
+
+
+def test_deleting_an_offer_changes_the_etag(client):
+    etag = client.get("/offers/")["ETag"]
+    Offer.objects.filter(slug="be-a-councillor").delete()
+    assert client.get("/offers/", headers={"if-none-match": etag}).status_code == 200
+
+
+def test_signed_in_users_get_no_shared_etag(client, make_user):
+    client.force_login(make_user("adviser"))
+    response = client.get("/offers/")
+    assert "ETag" not in response and "private" in response["Cache-Control"]
+    assert 'action="/accounts/logout/"' in response.content.decode()
+
+
+def test_the_page_has_no_inline_script_so_a_cached_copy_keeps_working(client):
+    html = client.get("/offers/").content.decode()
+    assert '<script src="/static/js/govuk-init.js"></script>' in html
+    for chunk in html.split("<script")[1:]:
+        assert "src=" in chunk.split(">")[0], "inline scripts would carry a per-request nonce"
+
+
+# --- Query counts -------------------------------------------------------------------
+
+
+def make_offers(n: int) -> None:
+    """Replace the published catalogue with ``n`` offers, each with audiences, formats and items."""
+    Offer.objects.update(is_published=False)
+    themes = list(Theme.objects.all()[:3])
+    audiences = list(Audience.objects.all()[:4])
+    formats = list(Format.objects.all()[:3])
+    offers = Offer.objects.bulk_create(
+        Offer(
+            title=f"Generated offer {i:03}",
+            slug=f"generated-{n}-{i}",
+            theme=themes[i % 3],
+            summary="Generated.",
+            search_document=f"Generated offer {i:03}\nGenerated.",
+        )
+        for i in range(n)
+    )
+    Offer.audiences.through.objects.bulk_create(
+        Offer.audiences.through(offer=o, audience=a) for o in offers for a in audiences
+    )
+    Offer.formats.through.objects.bulk_create(Offer.formats.through(offer=o, format=f) for o in offers for f in formats)
+    OfferItem.objects.bulk_create(OfferItem(offer=o, text=f"Item {j}", order=j) for o in offers for j in range(3))
+
+
+@pytest.mark.parametrize("query", ["", "theme=leadership&audience=chief-executives&status=available", "q=generated"])
+def test_the_catalogue_makes_the_same_number_of_queries_for_10_and_100_offers(client, django_assert_num_queries, query):
+    # ETag state (2), filter choices (3), count, page, audiences, formats.
+    expected = 9
+    for n in (10, 100):
+        make_offers(n)
+        with django_assert_num_queries(expected):
+            response = client.get(f"/offers/?{query}")
+        assert response.status_code == 200
+
+
+def test_theme_page_queries_do_not_grow_with_its_offers(client, django_assert_num_queries):
+    # ETag state (2), theme, offers, audiences, formats.
+    url = Theme.objects.first().get_absolute_url()
+    for n in (3, 60):
+        make_offers(n)
+        with django_assert_num_queries(6):
+            response = client.get(url)
+        assert len(response.context["offers"]) == n // 3
