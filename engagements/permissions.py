@@ -100,3 +100,17 @@ def requests_for(user, queryset: QuerySet | None = None) -> QuerySet:
     if adviser is None or not user.has_perm("engagements.view_supportrequest"):
         return queryset.none()
     return queryset.filter(Q(assigned_adviser=adviser) | Q(council__adviser=adviser))
+
+
+def requests_readable_by(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The support requests ``user`` may read (not necessarily act on).
+
+    Managers, and readers who are not principal advisers (analysts), read every request;
+    a principal adviser reads those for their councils, as in ``requests_for``.
+    """
+    queryset = SupportRequest.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.has_perm("engagements.view_supportrequest")):
+        return queryset.none()
+    if is_manager(user) or adviser_for(user) is None:
+        return queryset
+    return requests_for(user, queryset)

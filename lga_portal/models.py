@@ -1,9 +1,10 @@
-"""Abstract base models shared by the portal's apps."""
+"""Base models shared by the portal's apps, and the portal's own records (seeding, API tokens)."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -96,3 +97,48 @@ class SeedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.key}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        """Tokens that authenticate now: not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A key a script uses to call the API as a user. Only a hash of the key is kept.
+
+    The key itself is shown once, when the token is created (``lga_portal.api.tokens``),
+    and cannot be recovered: a lost key is revoked and replaced.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        help_text="The user the token acts as; it has exactly their permissions.",
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'Power BI dashboard'.")
+    prefix = models.CharField(
+        max_length=16, help_text="The first characters of the key, to tell tokens apart; not enough to use it."
+    )
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key, in hex.")
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the token was created.")
+    expires_at = models.DateTimeField(help_text="After this the token no longer works.")
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the token last authenticated a request (to the minute)."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="When the token was revoked, if it was.")
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -199,19 +199,84 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- The analyst API (lga_portal/api/, each app's api module) -----------------------------
+# Token and session authentication; deny by default (public viewsets say so); JSON in,
+# JSON, CSV or the browsable API out; errors in one JSON shape; rates per address, per
+# user and for the aggregates, from the environment, answered 429 with Retry-After.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lga_portal.api.schema.PortalAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lga_portal.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "lga_portal.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "lga_portal.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "lga_portal.api.throttling.AnonThrottle",
+        "lga_portal.api.throttling.UserThrottle",
+        "lga_portal.api.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+        "stats": os.environ.get("API_THROTTLE_STATS", "120/minute"),
+    },
+    # Proxies in front of the portal, so rates count the client's address, not the proxy's.
+    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None,
+    "COERCE_DECIMAL_TO_STRING": False,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LGA support-offer portal API",
-    "DESCRIPTION": "The LGA sector-led improvement catalogue, councils, engagements and metrics.",
+    "DESCRIPTION": (
+        "The LGA's sector-led improvement catalogue, the council register, engagements, support requests, "
+        "survey results and indicators, and aggregates (coverage, take-up, survey trends).\n\n"
+        "**Authentication**: the catalogue, register, metrics and aggregates are public; engagements and "
+        "support requests need a token (`Authorization: Bearer <key>`, created at /api/tokens/) or a "
+        "signed-in session.\n\n"
+        "**Paging**: `page` and `page_size` (1 to 1,000, default 100; other values are refused with 400). "
+        "The engagements feed pages by `cursor` instead.\n\n"
+        "**CSV**: every list answers CSV with `?format=csv` or `Accept: text/csv`: the whole filtered list, "
+        "streamed, with flat columns.\n\n"
+        "An empty query parameter (`?theme=`) counts as not given.\n\n"
+        "**Errors**: always JSON — `status`, `code`, `detail` and `errors` naming each parameter or field "
+        "at fault.\n\n"
+        "**Open data**: the catalogue as Open Referral HSDS 3.0 at /api/hsds/."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OfferStatusEnum": "offers.models.OfferStatus",
+        "DeliveryEnum": "offers.models.Delivery",
+        "CouncilKindEnum": "engagements.models.CouncilKind",
+        "EngagementKindEnum": "engagements.models.EngagementKind",
+        "EngagementStatusEnum": "engagements.models.EngagementStatus",
+        "ChannelEnum": "engagements.models.Channel",
+        "SupportRequestStatusEnum": "engagements.models.SupportRequestStatus",
+        "IndicatorUnitEnum": "metrics.models.IndicatorUnit",
+        "IndicatorMeasureEnum": "metrics.models.IndicatorMeasure",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lga_portal.api.schema.describe_csv_answers",
+        "lga_portal.api.schema.describe_common_fields",
+    ],
 }
+# Longest an API token may last, in days (tokens always expire).
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
 
 
 # The portal's own switches.

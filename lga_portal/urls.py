@@ -8,12 +8,16 @@ from django.views.generic import RedirectView
 import offers.urls
 from engagements.urls import offer_page_urlpatterns
 from lga_portal import views
+from lga_portal.api.docs import ApiDocsView, ApiSchemaView
 
 urlpatterns = [
     # The catalogue's names (offers:…), including the offer page, which engagements serves.
     path("", include((offers.urls.urlpatterns + offer_page_urlpatterns, offers.urls.app_name))),
     path("", include("engagements.urls")),
     path("", include("metrics.urls")),
+    path("api/schema/", ApiSchemaView.as_view(), name="api-schema"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include("lga_portal.api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),

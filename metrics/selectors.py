@@ -1,4 +1,4 @@
-"""Derived statistics: engagement coverage of councils over time.
+"""Derived statistics: engagement coverage of councils over time, and survey trends.
 
 Coverage for a period is the number of distinct councils with at least one held
 engagement (completed, not archived) in the period, divided by the number of councils
@@ -18,6 +18,8 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 
 from engagements.models import Council, CouncilKind, Engagement, EngagementKind, Region
+from metrics.models import Measure, Survey, SurveyRound
+from metrics.surveys import survey_table
 
 PERIODS = ("month", "quarter")
 GROUPINGS = ("region", "council_kind", "engagement_kind")
@@ -151,3 +153,29 @@ def councils_not_engaged(start: datetime.date, end: datetime.date, councils: Que
     register = Council.objects.all() if councils is None else councils
     engaged = Engagement.objects.held().between(start, end).values("council_id")
     return register.existing_during(start, end).exclude(pk__in=engaged).select_related("region", "adviser")
+
+
+@dataclass(frozen=True)
+class SurveyTrendRow:
+    measure: Measure
+    round: SurveyRound
+    percent: Decimal
+    # Percentage points since the measure's previous published figure; None for its first.
+    change_from_previous: Decimal | None
+
+
+def survey_trends(survey: Survey) -> list[SurveyTrendRow]:
+    """Each measure's figure in each round, with the percentage-point change from the previous round,
+    as flat rows (for the API and CSV).
+
+    The figures are the survey pages' own (``metrics.surveys.survey_table``): measure by measure
+    in the survey's order, rounds oldest first; a round in which a measure was not asked has no
+    row, and the next figure is compared with the last one published. Three queries.
+    """
+    table = survey_table(survey)
+    return [
+        SurveyTrendRow(row.measure, figure.round, figure.percent, figure.change_from_previous)
+        for row in table.rows
+        for figure in row.figures
+        if figure.percent is not None
+    ]

@@ -136,7 +136,8 @@ class OfferQuerySet(models.QuerySet):
             )
         words = [_sqlite_stem(w) for w in re.findall(r"\w+", q.lower())]
         if not words:
-            return self.none()
+            # Still annotated, so callers can always order by rank.
+            return self.annotate(rank=Value(0, output_field=IntegerField())).none()
         condition = Q()
         for word in words:
             condition &= Q(search_document__icontains=word)

@@ -1,0 +1,1 @@
+"""Plumbing the apps' REST APIs share: authentication, paging, CSV, errors, throttling, schema."""

@@ -1,0 +1,77 @@
+"""Fixtures for API tests: clients signed in by token, principal advisers with councils, engagements."""
+
+import datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from engagements.models import Adviser, Channel, Council, EngagementKind, EngagementStatus
+from engagements.services import engagement_create
+from lga_portal.api.tokens import api_token_create
+from offers.models import Offer, Theme
+
+
+@pytest.fixture
+def api():
+    """An anonymous client."""
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(make_user):
+    """A client authenticated with a real API token for a user: client_for(user)."""
+
+    def make(user):
+        _, key = api_token_create(user=user, name="tests", days=30)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        client.user = user
+        return client
+
+    return make
+
+
+@pytest.fixture
+def analyst(make_user):
+    return make_user("analyst")
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user("manager")
+
+
+@pytest.fixture
+def advisers(make_user):
+    """Two principal advisers with sign-ins: Pat looks after Hartlepool, Sam after Manchester."""
+    pat = Adviser.objects.create(name="Pat Adviser", email="pat@example.org", user=make_user("adviser"))
+    sam = Adviser.objects.create(name="Sam Adviser", email="sam@example.org", user=make_user("adviser"))
+    Council.objects.filter(gss_code="E06000001").update(adviser=pat)
+    Council.objects.filter(gss_code="E08000003").update(adviser=sam)
+    return pat, sam
+
+
+def log(adviser, gss_code="E06000001", day=datetime.date(2020, 6, 1), **extra):
+    values = {
+        "council": Council.objects.get(gss_code=gss_code),
+        "adviser": adviser,
+        "date": day,
+        "kind": EngagementKind.CALL,
+        "channel": Channel.PHONE,
+        "status": EngagementStatus.COMPLETED,
+    }
+    values.update(extra)
+    return engagement_create(user=adviser.user, **values)
+
+
+@pytest.fixture
+def engagements(advisers):
+    """A few engagements in 2020 by both advisers, with notes, offers and themes."""
+    pat, sam = advisers
+    offer = Offer.objects.published().order_by("id").first()
+    theme = Theme.objects.order_by("order").first()
+    return [
+        log(pat, summary="Budget worries", private_notes="Pat's private note", offers=[offer], themes=[theme]),
+        log(pat, day=datetime.date(2020, 11, 2), kind=EngagementKind.CEO_MEETING, channel=Channel.VIDEO),
+        log(sam, gss_code="E08000003", private_notes="Sam's private note", day=datetime.date(2020, 7, 15)),
+    ]

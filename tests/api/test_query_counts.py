@@ -1,0 +1,89 @@
+"""A fixed number of queries per list request, whatever the page size or the number of rows."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from engagements.models import ContactRole, SupportRequest
+from offers.models import Offer, Theme
+
+from .conftest import log
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    "/api/v1/themes/",
+    "/api/v1/offers/",
+    "/api/v1/audiences/",
+    "/api/v1/formats/",
+    "/api/v1/regions/",
+    "/api/v1/councils/",
+    "/api/v1/advisers/",
+    "/api/v1/engagements/",
+    "/api/v1/engagements/feed/",
+    "/api/v1/support-requests/",
+    "/api/v1/surveys/",
+    "/api/v1/rounds/",
+    "/api/v1/measures/",
+    "/api/v1/results/",
+    "/api/v1/indicators/",
+    "/api/v1/observations/",
+]
+
+
+@pytest.fixture
+def busy(advisers):
+    """Enough engagements and requests, each with several offers, themes and roles, to fill pages."""
+    pat, sam = advisers
+    offers = list(Offer.objects.order_by("id")[:3])
+    themes = list(Theme.objects.order_by("id")[:2])
+    roles = list(ContactRole.objects.order_by("id")[:2])
+    for i in range(12):
+        log(
+            pat if i % 2 else sam,
+            gss_code="E06000001" if i % 2 else "E08000003",
+            day=datetime.date(2020, 1, 1) + datetime.timedelta(days=i),
+            offers=offers,
+            themes=themes,
+            roles=roles,
+        )
+        SupportRequest.objects.create(
+            council=pat.councils.first(), offer=offers[0], name="N", email=f"n{i}@example.org", assigned_adviser=pat
+        )
+
+
+def count_queries(client, path, **params):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content[:300]
+    return len(context)
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_queries_do_not_grow_with_the_page_size(client_for, manager, busy, path):
+    client = client_for(manager)
+    client.get(path)  # warm per-process caches (content types, permissions)
+    one = count_queries(client, path, page_size=1)
+    many = count_queries(client, path, page_size=1000)
+    assert one == many, f"{path}: {one} queries for one row, {many} for a full page"
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_csv_queries_do_not_grow_with_the_rows(client_for, manager, busy, path):
+    client = client_for(manager)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path, {"format": "csv"})
+        b"".join(response.streaming_content)
+    # The token and permission lookups, one query for the rows and one per prefetched relation.
+    assert len(context) <= 12, f"{path}: {len(context)} queries"
+
+
+def test_engagements_page_is_pinned(client_for, manager, busy, django_assert_num_queries):
+    client = client_for(manager)
+    client.get("/api/v1/engagements/")
+    # token (1), user's permissions (2), count (1), page with council, region and adviser (1),
+    # roles, offers and themes (3).
+    with django_assert_num_queries(8):
+        client.get("/api/v1/engagements/", {"page_size": 1000})
