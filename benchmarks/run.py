@@ -89,12 +89,20 @@ def scenarios(council_slug: str, offer_slug: str) -> list[dict]:
             "path": f"/metrics/coverage/?{six_years}&period=quarter&by=region",
             "user": "bench-manager",
         },
-        {"name": "highlights report, one year", "path": "/reports/highlights/?from=2024-01-01&to=2024-12-31", "user": "bench-manager"},
+        {
+            "name": "highlights report, one year",
+            "path": "/reports/highlights/?from=2024-01-01&to=2024-12-31",
+            "user": "bench-manager",
+        },
     ]
 
 
 EXPORTS = [
-    {"name": "workspace CSV export (all engagements)", "path": "/workspace/engagements/export.csv", "user": "bench-manager"},
+    {
+        "name": "workspace CSV export (all engagements)",
+        "path": "/workspace/engagements/export.csv",
+        "user": "bench-manager",
+    },
     {"name": "API CSV (all engagements)", "path": "/api/v1/engagements/?format=csv", "user": "bench-analyst"},
 ]
 
@@ -126,7 +134,13 @@ def stream_with_memory(base: str, master: int, session: Session, path: str) -> d
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    return {"status": status, "lines": lines, "seconds": round(seconds, 1), "rss_before_mb": round(baseline, 1), "rss_peak_mb": round(peak["rss"], 1)}
+    return {
+        "status": status,
+        "lines": lines,
+        "seconds": round(seconds, 1),
+        "rss_before_mb": round(baseline, 1),
+        "rss_peak_mb": round(peak["rss"], 1),
+    }
 
 
 def main() -> None:
@@ -145,31 +159,70 @@ def main() -> None:
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     count = int(
-        manage(env, "shell", "-c", "from engagements.models import Engagement; print(Engagement.objects.count())", capture=True)
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from engagements.models import Engagement; print(Engagement.objects.count())",
+            capture=True,
+        )
         .strip()
         .splitlines()[-1]
     )
     if count < args.engagements:
-        manage(env, "generate_load_data", "--engagements", str(args.engagements - count), "--offers", str(args.offers), "--seed", str(args.seed))
+        manage(
+            env,
+            "generate_load_data",
+            "--engagements",
+            str(args.engagements - count),
+            "--offers",
+            str(args.offers),
+            "--seed",
+            str(args.seed),
+        )
     council_slug, offer_slug, adviser_councils = (
         manage(env, "shell", "-c", SETUP_USERS.format(password=PASSWORD), capture=True).strip().splitlines()[-1].split()
     )
-    token = manage(env, "create_api_token", "bench-analyst", "--name", f"benchmark {datetime.datetime.now():%Y%m%d%H%M%S}", capture=True).strip().splitlines()[-1].split()[-1]
+    token = (
+        manage(
+            env,
+            "create_api_token",
+            "bench-analyst",
+            "--name",
+            f"benchmark {datetime.datetime.now(datetime.UTC):%Y%m%d%H%M%S}",
+            capture=True,
+        )
+        .strip()
+        .splitlines()[-1]
+        .split()[-1]
+    )
     engagements = int(
-        manage(env, "shell", "-c", "from engagements.models import Engagement; print(Engagement.objects.count())", capture=True)
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from engagements.models import Engagement; print(Engagement.objects.count())",
+            capture=True,
+        )
         .strip()
         .splitlines()[-1]
     )
 
     plan = scenarios(council_slug, offer_slug)
     counted = subprocess.run(
-        [PYTHON, "benchmarks/count_queries.py"], cwd=PROJECT, env=env, input=json.dumps(plan), capture_output=True, text=True, check=True
+        [PYTHON, "benchmarks/count_queries.py"],
+        cwd=PROJECT,
+        env=env,
+        input=json.dumps(plan),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     queries = json.loads(counted.stdout.strip().splitlines()[-1])
 
     results = {
         "command": " ".join(sys.argv),
-        "when": datetime.datetime.now().isoformat(timespec="seconds"),
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "engagements": engagements,
         "adviser_councils": int(adviser_councils),
         "workers": args.workers,
@@ -195,7 +248,10 @@ def main() -> None:
                 "queries": queries.get(timing.name, {}).get("queries"),
             }
             results["scenarios"].append(row)
-            print(f"{row['name']:<52} {row['status']} median {row['median_ms']:>8.1f} ms  p95 {row['p95_ms']:>8.1f} ms  queries {row['queries']}", flush=True)
+            print(
+                f"{row['name']:<52} {row['status']} median {row['median_ms']:>8.1f} ms  p95 {row['p95_ms']:>8.1f} ms  queries {row['queries']}",
+                flush=True,
+            )
         clients = args.workers * 2
         for name, path, who in [
             ("bare view /healthz", "/healthz", None),

@@ -1,9 +1,7 @@
 """Root URL configuration: one include per app, in the order of the design's URL contract."""
 
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 import offers.urls
 from engagements.urls import offer_page_urlpatterns
@@ -22,7 +20,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static("images/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
 ]
 
 handler404 = "lga_portal.views.page_not_found"

@@ -39,3 +39,9 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer == {"status": 503, "body": {"status": "unavailable", "database": "unreachable"}}
+
+
+@pytest.mark.django_db
+def test_favicon_redirects_to_the_static_file(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
