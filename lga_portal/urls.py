@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("offers.urls")),
     path("", include("engagements.urls")),
     path("", include("metrics.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("workspace/", include("engagements.workspace_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
