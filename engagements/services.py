@@ -64,6 +64,13 @@ class EngagementConflict(Exception):
         return STALE_VERSION
 
 
+def _record_author(instance, user) -> None:
+    """Name ``user`` in the history record of the next save, also outside a web request
+    (imports, the API's token authentication), where the history middleware sees no user."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        instance._history_user = user
+
+
 def _split(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     unknown = set(values) - set(ENGAGEMENT_FIELDS) - set(ENGAGEMENT_M2M)
     if unknown:
@@ -79,6 +86,7 @@ def engagement_create(*, user, import_key: str | None = None, **values: Any) -> 
     plain, m2m = _split(values)
     engagement = Engagement(**plain, created_by=user, modified_by=user, import_key=import_key)
     engagement.full_clean(exclude=["import_key"])
+    _record_author(engagement, user)
     engagement.save()
     for name, related in m2m.items():
         getattr(engagement, name).set(related)
@@ -135,6 +143,7 @@ def engagement_update(*, engagement: Engagement, user, version: int, **values: A
     current.full_clean(exclude=["import_key"])
     current.version += 1
     current.modified_by = user
+    _record_author(current, user)
     current.save()
     for name, related in m2m.items():
         getattr(current, name).set(related)
@@ -150,6 +159,7 @@ def engagement_archive(*, engagement: Engagement, user) -> Engagement:
         current.archived_by = user
         current.modified_by = user
         current.version += 1
+        _record_author(current, user)
         current.save()
     return current
 
@@ -218,6 +228,7 @@ def support_request_acknowledge(*, request: SupportRequest, user) -> SupportRequ
     _require_open(request)
     request.status = SupportRequestStatus.ACKNOWLEDGED
     request.acknowledged_at = request.acknowledged_at or timezone.now()
+    _record_author(request, user)
     request.save()
     return request
 
@@ -231,6 +242,7 @@ def support_request_close(*, request: SupportRequest, user, reason: str) -> Supp
     request.status = SupportRequestStatus.CLOSED
     request.closed_reason = reason.strip()
     request.closed_at = timezone.now()
+    _record_author(request, user)
     request.save()
     return request
 
@@ -263,5 +275,6 @@ def support_request_convert(*, request: SupportRequest, user, **engagement_value
     request.engagement = engagement
     request.status = SupportRequestStatus.CONVERTED
     request.closed_at = timezone.now()
+    _record_author(request, user)
     request.save()
     return engagement
