@@ -130,13 +130,25 @@ class ImportReport:
             return "Nothing was imported: " + " ".join(self.file_errors)
         if self.errors:
             return (
-                f"Nothing was imported: {self.bad_lines:,} of {self.rows:,} rows have problems. "
+                f"Nothing was imported: {self.bad_lines:,} of {_rows(self.rows)} {_have(self.bad_lines)} problems. "
                 "Correct them and import the file again."
             )
         skipped = f" {self.already_imported:,} already imported, left as they were." if self.already_imported else ""
         if self.dry_run:
-            return f"No problems found in {self.rows:,} rows: {self.created:,} engagements would be imported.{skipped}"
-        return f"Imported {self.created:,} engagements from {self.rows:,} rows.{skipped}"
+            return f"No problems found in {_rows(self.rows)}: {_engagements(self.created)} would be imported.{skipped}"
+        return f"Imported {_engagements(self.created)} from {_rows(self.rows)}.{skipped}"
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row{'' if n == 1 else 's'}"
+
+
+def _engagements(n: int) -> str:
+    return f"{n:,} engagement{'' if n == 1 else 's'}"
+
+
+def _have(n: int) -> str:
+    return "has" if n == 1 else "have"
 
 
 def _choice_lookup(choices: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagements', '0001_initial'),
-        ('offers', '0002_offer_search_index'),
+        ("engagements", "0001_initial"),
+        ("offers", "0002_offer_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='engagement',
-            index=models.Index(condition=models.Q(('follow_up_done', False), ('follow_up_on__isnull', False)), fields=['council', 'follow_up_on'], name='engagement_open_follow_up_idx'),
+            model_name="engagement",
+            index=models.Index(
+                condition=models.Q(("follow_up_done", False), ("follow_up_on__isnull", False)),
+                fields=["council", "follow_up_on"],
+                name="engagement_open_follow_up_idx",
+            ),
         ),
     ]
