@@ -62,3 +62,26 @@ def test_the_history_of_a_bulk_loaded_engagement_is_empty(alice, hartlepool):
         ]
     )
     assert engagement_history(Engagement.objects.get(), show_private_notes=True) == []
+
+
+def test_every_check_constraint_has_a_rule_in_clean_with_its_message(alice, hartlepool):
+    """The services skip validating the constraints themselves because clean() mirrors them."""
+    from django.core.exceptions import ValidationError
+
+    from engagements.models import DATE_TOO_FAR_AHEAD, FOLLOW_UP_BEFORE_DATE, HOURS_NEGATIVE, Engagement
+
+    constraints = {c.name for c in Engagement._meta.constraints}
+    assert constraints == {
+        "engagement_date_not_far_future",
+        "engagement_follow_up_after_date",
+        "engagement_hours_not_negative",
+    }
+    cases = [
+        ({"date": datetime.date(2099, 12, 31)}, "date", DATE_TOO_FAR_AHEAD),
+        ({"follow_up_on": datetime.date(2020, 1, 1)}, "follow_up_on", FOLLOW_UP_BEFORE_DATE),
+        ({"hours": -1}, "hours", HOURS_NEGATIVE),
+    ]
+    for values, field, message in cases:
+        with pytest.raises(ValidationError) as error:
+            log(hartlepool, alice.adviser, **values)
+        assert message in error.value.message_dict[field]
