@@ -136,7 +136,7 @@ DASHBOARD_DEFAULT_SORT = "last"
 def _count(queryset: QuerySet) -> Subquery:
     """A correlated COUNT(*) of ``queryset`` (already filtered on OuterRef) as an integer."""
     return Coalesce(
-        Subquery(queryset.order_by().values("council_id").annotate(n=Count("id")).values("n")[:1]),
+        Subquery(queryset.order_by().values("council_id").annotate(n=Count("*")).values("n")[:1]),
         0,
         output_field=IntegerField(),
     )
