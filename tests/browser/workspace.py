@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from engagements.models import Adviser, Council, Engagement, SupportRequest
+from engagements.services import engagement_update
 from lga_portal import roles
 from tests.browser.axe import assert_no_axe_violations
 from tests.engagements.factories import log, request_for
@@ -49,8 +50,6 @@ def make_world() -> World:
     Council.objects.filter(gss_code__in=["E06000004", "E06000005"]).update(adviser=bob_adviser)
     hartlepool = Council.objects.get(gss_code="E06000001")
     engagement = log(hartlepool, alice_adviser, summary="Talked through the budget.", private_notes="Reserves low.")
-    from engagements.services import engagement_update
-
     engagement = engagement_update(
         engagement=engagement, user=manager, version=1, summary="Talked through the budget and reserves."
     )
