@@ -24,6 +24,7 @@ from engagements.models import (
     Region,
     SupportRequestStatus,
 )
+from engagements.services import ENGAGEMENT_FIELDS
 from offers.models import Offer, Theme
 
 COUNCIL_REQUIRED = "Choose the council the engagement was with."
@@ -260,7 +261,21 @@ class EngagementForm(forms.Form):
                 self.add_error("adviser", ADVISER_REQUIRED.format(council=council))
             else:
                 cleaned["adviser"] = council.adviser
+        if self._errors:
+            # The service will not be reached, so report the model's own rules now as well:
+            # every problem at once, not one round at a time.
+            self._add_model_rule_errors(cleaned)
         return cleaned
+
+    def _add_model_rule_errors(self, cleaned: dict[str, Any]) -> None:
+        values = {name: cleaned[name] for name in ENGAGEMENT_FIELDS if cleaned.get(name) is not None}
+        try:
+            Engagement(**values).clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in self.fields and field not in self._errors:
+                    for message in dict.fromkeys(messages):
+                        self.add_error(field, message)
 
     def engagement_values(self) -> dict[str, Any]:
         """Keyword arguments for ``engagement_create`` / ``engagement_update``."""

@@ -33,7 +33,7 @@ from engagements.models import (
     EngagementKind,
     EngagementStatus,
 )
-from engagements.services import engagement_create
+from engagements.services import ENGAGEMENT_FIELDS, engagement_create
 from offers.models import Offer, Theme
 
 # The columns, in the order of the documented example. Only the first four are required.
@@ -287,6 +287,23 @@ def parse_row(cells: dict[str, str], lookups: Lookups) -> tuple[dict[str, Any], 
     return values, errors
 
 
+def _rule_problems(values: dict[str, Any], problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The model's rules broken by what could be read of a row that will not reach the service,
+    so that the report gives every problem of the row at once."""
+    reported = {column for column, _ in problems}
+    plain = {name: value for name, value in values.items() if name in ENGAGEMENT_FIELDS and value is not None}
+    try:
+        Engagement(**plain).clean()
+    except ValidationError as error:
+        return [
+            (column, message)
+            for column, messages in error.message_dict.items()
+            if column not in reported
+            for message in dict.fromkeys(messages)
+        ]
+    return []
+
+
 def fingerprint(values: dict[str, Any], occurrence: int) -> str:
     """A stable key for a parsed row: the same row in the same file gives the same key.
 
@@ -405,6 +422,7 @@ def _import(reader, report: ImportReport, *, user, row_limit: int | None, progre
             continue
         values, problems = parse_row(dict(zip(header, cells, strict=True)), lookups)
         if problems:
+            problems += _rule_problems(values, problems)
             report.errors.extend(RowError(line, column, message) for column, message in problems)
             continue
         # The adviser as written, not as defaulted from the council: a later change of a

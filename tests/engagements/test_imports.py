@@ -112,6 +112,11 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(alice):
     )
 
 
+def test_a_row_with_several_problems_reports_them_all(alice):
+    report = run(HEADER + "Atlantis,2025-03-27,Call,Phone,,,,,,,2025-03-01,,-1,\n")
+    assert [(e.line, e.column) for e in report.errors] == [(2, "council"), (2, "follow_up_on"), (2, "hours")]
+
+
 def test_line_numbers_count_lines_of_the_file_including_multi_line_cells(alice):
     text = (
         HEADER + 'E06000001,2025-03-27,Call,Phone,,,,,"two\nlines",,,,,\n' + "Nowhere,2025-03-27,Call,Phone,,,,,,,,,,\n"

@@ -142,6 +142,15 @@ def test_bad_input_is_refused_by_the_field_and_in_the_summary_keeping_what_was_t
     assert not Engagement.objects.exists()
 
 
+def test_every_problem_is_reported_at_once(client_as, alice, hartlepool):
+    response = client_as(alice).post(NEW, {**form_data(hartlepool), "kind": "", "hours": "-1"})
+    assert error_summary(response) == [KIND_REQUIRED, HOURS_NEGATIVE]
+    response = client_as(alice).post(
+        NEW, {**form_data(hartlepool), "council": "", "date": "2024-05-10", "follow_up_on": "2024-05-01"}
+    )
+    assert error_summary(response) == [COUNCIL_REQUIRED, FOLLOW_UP_BEFORE_DATE]
+
+
 def test_an_abolished_council_is_refused_after_its_abolition(client_as, alice):
     allerdale = Council.objects.get(gss_code="E07000026")
     response = client_as(alice).post(NEW, form_data(allerdale, date="2024-01-10"))
