@@ -363,6 +363,13 @@ class Engagement(AuditedModel):
             models.Index(fields=["kind", "date"], name="engagement_kind_date_idx"),
             models.Index(fields=["modified_at", "id"], name="engagement_feed_idx"),
             models.Index(fields=["follow_up_on"], name="engagement_follow_up_idx", condition=Q(follow_up_done=False)),
+            # The dashboard counts each council's open follow-ups from this index alone (index-only scan).
+            models.Index(
+                fields=["council", "follow_up_on"],
+                name="engagement_open_follow_up_idx",
+                condition=Q(follow_up_done=False, follow_up_on__isnull=False, archived_at__isnull=True)
+                & ~Q(status=EngagementStatus.CANCELLED),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -114,3 +114,22 @@ def requests_readable_by(user, queryset: QuerySet | None = None) -> QuerySet:
     if is_manager(user) or adviser_for(user) is None:
         return queryset
     return requests_for(user, queryset)
+
+
+def can_use_workspace(user) -> bool:
+    """The adviser workspace is for those who log engagements: principal advisers and managers."""
+    return bool(user and user.is_authenticated and user.has_perm("engagements.add_engagement"))
+
+
+def can_archive_engagement(user, engagement: Engagement) -> bool:
+    """Archiving is an edit: the engagement's author or a manager, and only once."""
+    return engagement.archived_at is None and can_edit_engagement(user, engagement)
+
+
+def can_import_engagements(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("engagements.import_engagements"))
+
+
+def can_choose_adviser(user) -> bool:
+    """Managers log engagements on behalf of any adviser; advisers log their own."""
+    return is_manager(user)

@@ -1,4 +1,5 @@
-"""Reads about engagement that several pages and the API share: take-up of offers.
+"""Reads about engagement that several pages and the API share: take-up of offers, and the
+adviser workspace's dashboard, follow-ups, council timeline and engagement history.
 
 Everything is computed in the database; engagements count when they are held
 (completed, not archived — see ``EngagementQuerySet.held``).
@@ -7,10 +8,22 @@ Everything is computed in the database; engagements count when they are held
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from engagements.models import Engagement
+from engagements.models import (
+    Adviser,
+    Council,
+    Engagement,
+    EngagementStatus,
+    SupportRequest,
+    SupportRequestStatus,
+)
+from engagements.permissions import with_visible_notes
 from offers.models import Offer, Theme
 
 EngagementOffer = Engagement.offers.through
@@ -68,3 +81,263 @@ def themes_with_take_up(start: datetime.date, end: datetime.date) -> list[tuple[
         (theme, rows.get(theme.pk, {}).get("councils", 0), rows.get(theme.pk, {}).get("engagements", 0))
         for theme in Theme.objects.order_by("order")
     ]
+
+
+# --- The adviser workspace: dashboard, follow-ups, council timeline, engagement history ---------
+
+
+@dataclass(frozen=True)
+class Quarter:
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1}"
+
+    def previous(self) -> Quarter:
+        return quarter_of(self.start - datetime.timedelta(days=1))
+
+
+def quarter_of(day: datetime.date) -> Quarter:
+    """The calendar quarter containing ``day``."""
+    start = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    month = start.month + 3
+    following = datetime.date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    return Quarter(start, following - datetime.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Councils with a held engagement in a period, out of those that existed in it."""
+
+    quarter: Quarter
+    engaged: int
+    councils: int
+
+    @property
+    def percent(self) -> int:
+        return round(self.engaged * 100 / self.councils) if self.councils else 0
+
+
+# Sort keys of the dashboard table: query-string value -> ordering expression(s), ascending.
+DASHBOARD_SORTS = {
+    "council": ["name"],
+    "region": ["region__name", "name"],
+    "adviser": ["adviser__name", "name"],
+    "last": ["last_engaged_on", "name"],
+    "quarter": ["engaged_this_quarter", "name"],
+    "follow_ups": ["open_follow_ups", "name"],
+    "requests": ["new_requests", "name"],
+}
+DASHBOARD_DEFAULT_SORT = "last"
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """A correlated COUNT(*) of ``queryset`` (already filtered on OuterRef) as an integer."""
+    return Coalesce(
+        Subquery(queryset.order_by().values("council_id").annotate(n=Count("*")).values("n")[:1]),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def dashboard_councils(
+    councils: QuerySet, *, today: datetime.date, sort: str = DASHBOARD_DEFAULT_SORT, descending: bool = False
+) -> list[Council]:
+    """The dashboard table in one query: each council with its last held engagement,
+    whether it was engaged this quarter and last, its open follow-ups and new requests.
+
+    Every figure is a correlated subquery that the (council, date) indexes answer, so the
+    cost follows the number of councils shown, not the number of engagements.
+    """
+    this_quarter = quarter_of(today)
+    last_quarter = this_quarter.previous()
+    held = Engagement.objects.held().filter(council=OuterRef("pk"))
+    open_follow_ups = (
+        Engagement.objects.live()
+        .filter(council=OuterRef("pk"), follow_up_done=False, follow_up_on__isnull=False)
+        .exclude(status=EngagementStatus.CANCELLED)
+    )
+    new_requests = SupportRequest.objects.filter(council=OuterRef("pk"), status=SupportRequestStatus.NEW)
+    rows = (
+        councils.existing_during(last_quarter.start, this_quarter.end)
+        .select_related("region", "adviser")
+        .annotate(
+            last_engaged_on=Subquery(held.filter(date__lte=today).order_by("-date").values("date")[:1]),
+            engaged_this_quarter=Exists(held.between(this_quarter.start, this_quarter.end)),
+            engaged_last_quarter=Exists(held.between(last_quarter.start, last_quarter.end)),
+            open_follow_ups=_count(open_follow_ups),
+            new_requests=_count(new_requests),
+        )
+    )
+    ordering = []
+    for name in DASHBOARD_SORTS.get(sort, DASHBOARD_SORTS[DASHBOARD_DEFAULT_SORT]):
+        expression = F(name)
+        # Never-engaged councils come first when oldest-first: they need attention most.
+        nulls = {"nulls_first": True} if not descending else {"nulls_last": True}
+        ordering.append(expression.desc(**nulls) if descending and name != "name" else expression.asc(**nulls))
+    rows = list(rows.order_by(*ordering))
+    for council in rows:
+        council.days_since = (today - council.last_engaged_on).days if council.last_engaged_on else None
+    return rows
+
+
+def dashboard_coverage(rows: list[Council], *, today: datetime.date) -> tuple[Coverage, Coverage]:
+    """Coverage this quarter and last, from the rows ``dashboard_councils`` gave: no query."""
+    this_quarter = quarter_of(today)
+    last_quarter = this_quarter.previous()
+    result = []
+    for quarter, flag in ((this_quarter, "engaged_this_quarter"), (last_quarter, "engaged_last_quarter")):
+        existing = [c for c in rows if c.existed_during(quarter.start, quarter.end)]
+        result.append(Coverage(quarter, sum(1 for c in existing if getattr(c, flag)), len(existing)))
+    return result[0], result[1]
+
+
+FOLLOW_UP_WINDOW_DAYS = 14
+
+
+def follow_ups_due(
+    engagements: QuerySet, *, today: datetime.date, within_days: int = FOLLOW_UP_WINDOW_DAYS
+) -> QuerySet:
+    """Open follow-ups that are overdue or due within ``within_days``, soonest first."""
+    return (
+        engagements.live()
+        .filter(
+            follow_up_done=False,
+            follow_up_on__isnull=False,
+            follow_up_on__lte=today + datetime.timedelta(days=within_days),
+        )
+        .exclude(status=EngagementStatus.CANCELLED)
+        .select_related("council", "adviser")
+        .order_by("follow_up_on", "id")
+    )
+
+
+def offers_taken_up_by_council(council: Council) -> list[dict]:
+    """Offers the council discussed or received in held engagements: one grouped query."""
+    return list(
+        EngagementOffer.objects.filter(engagement__in=Engagement.objects.held().filter(council=council))
+        .values("offer_id", "offer__title", "offer__slug", "offer__theme__name")
+        .annotate(engagements=Count("engagement_id", distinct=True), last_on=Max("engagement__date"))
+        .order_by("-last_on", "offer__title")
+    )
+
+
+# Fields shown in an engagement's history, in form order; private notes only to those who may read them.
+HISTORY_FIELDS = (
+    "council",
+    "adviser",
+    "date",
+    "kind",
+    "channel",
+    "status",
+    "summary",
+    "private_notes",
+    "follow_up_on",
+    "follow_up_done",
+    "hours",
+    "archived_at",
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    action: str  # "Logged", "Changed", "Archived"
+    changes: list[tuple[str, str, str]]  # (field label, before, after)
+
+
+def _history_value(name: str, value: Any, names: dict[str, dict[int, str]]) -> str:
+    if value in (None, ""):
+        return "none"
+    if name in names:
+        return names[name].get(value, f"#{value}")
+    field = Engagement._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%-d %B %Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    return str(value)
+
+
+def engagement_history(engagement: Engagement, *, show_private_notes: bool) -> list[HistoryEntry]:
+    """Every recorded change to ``engagement``, newest first: who, when and what changed.
+
+    Three queries whatever the length of the history (records with their users, then the
+    names of the councils and advisers they mention). A reader who may not see the private
+    notes sees neither their text nor that they changed.
+    """
+    records = list(engagement.history.select_related("history_user").order_by("history_date", "history_id"))
+    fields = [f for f in HISTORY_FIELDS if show_private_notes or f != "private_notes"]
+    names = {
+        "council": dict(Council.objects.filter(pk__in={r.council_id for r in records}).values_list("pk", "name")),
+        "adviser": dict(Adviser.objects.filter(pk__in={r.adviser_id for r in records}).values_list("pk", "name")),
+    }
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        for name in fields:
+            attname = Engagement._meta.get_field(name).attname
+            after = getattr(record, attname)
+            before = getattr(previous, attname) if previous is not None else None
+            if previous is None and name == "archived_at":
+                continue
+            if previous is None or before != after:
+                if previous is None and after in (None, "", False):
+                    continue
+                label = str(Engagement._meta.get_field(name).verbose_name).capitalize()
+                changes.append(
+                    (label, _history_value(name, before, names) if previous else "", _history_value(name, after, names))
+                )
+        if previous is None:
+            action = "Logged"
+        elif previous.archived_at is None and record.archived_at is not None:
+            action = "Archived"
+        else:
+            action = "Changed"
+        user = record.history_user
+        who = (user.get_full_name() or user.get_username()) if user else "Imported or system"
+        entries.append(HistoryEntry(record.history_date, who, action, changes))
+        previous = record
+    entries.reverse()
+    return entries
+
+
+def engagements_for_list(user, filters: dict[str, Any], *, today: datetime.date | None = None) -> QuerySet:
+    """Live engagements matching the list's filters, with ``visible_notes`` for ``user``.
+
+    The search looks in the summary and in ``visible_notes`` only, so it can never find an
+    engagement by words in private notes the user may not read. The export uses this too.
+    """
+    today = today or timezone.localdate()
+    queryset = with_visible_notes(Engagement.objects.live(), user)
+    if q := " ".join(str(filters.get("q") or "").split()):
+        queryset = queryset.filter(Q(summary__icontains=q) | Q(visible_notes__icontains=q))
+    if council := filters.get("council"):
+        queryset = queryset.filter(council=council)
+    if region := filters.get("region"):
+        queryset = queryset.filter(council__region=region)
+    if adviser := filters.get("adviser"):
+        queryset = queryset.filter(adviser=adviser)
+    if kind := filters.get("kind"):
+        queryset = queryset.filter(kind=kind)
+    if status := filters.get("status"):
+        queryset = queryset.filter(status=status)
+    if date_from := filters.get("date_from"):
+        queryset = queryset.filter(date__gte=date_from)
+    if date_to := filters.get("date_to"):
+        queryset = queryset.filter(date__lte=date_to)
+    if follow_up := filters.get("follow_up"):
+        queryset = queryset.filter(follow_up_done=False, follow_up_on__isnull=False).exclude(
+            status=EngagementStatus.CANCELLED
+        )
+        if follow_up == "due":
+            queryset = queryset.filter(follow_up_on__lte=today + datetime.timedelta(days=FOLLOW_UP_WINDOW_DAYS))
+    return queryset.order_by("-date", "-id")

@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/schema/", ApiSchemaView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("lga_portal.api.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("workspace/", include("engagements.workspace_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,241 @@
+"""The dashboard and the council timeline: what they show, and that their query counts are fixed."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from engagements.models import Council, Engagement, EngagementStatus, Region
+from engagements.selectors import quarter_of
+from engagements.services import engagement_archive, support_request_acknowledge
+from tests.engagements.conftest import ALICE_COUNCILS
+from tests.engagements.factories import log, request_for
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("workspace:dashboard")
+
+
+def today():
+    return timezone.localdate()
+
+
+def rows(response):
+    return list(response.context["page_obj"])
+
+
+def test_an_adviser_sees_their_councils_with_last_engagement_and_what_needs_doing(
+    client_as, alice, bob, hartlepool, stockton
+):
+    this_quarter = quarter_of(today())
+    log(hartlepool, alice.adviser, date=this_quarter.start, follow_up_on=today() + datetime.timedelta(days=3))
+    log(
+        hartlepool,
+        alice.adviser,
+        date=this_quarter.start - datetime.timedelta(days=40),
+        status=EngagementStatus.COMPLETED,
+    )
+    log(stockton, bob.adviser, date=today())
+    request_for(hartlepool)
+    response = client_as(alice).get(DASHBOARD)
+    councils = {c.gss_code: c for c in rows(response)}
+    assert set(councils) == set(ALICE_COUNCILS)
+    row = councils["E06000001"]
+    assert row.last_engaged_on == this_quarter.start and row.days_since == (today() - this_quarter.start).days
+    assert row.engaged_this_quarter and row.engaged_last_quarter
+    assert row.open_follow_ups == 1 and row.new_requests == 1
+    assert councils["E06000002"].last_engaged_on is None and not councils["E06000002"].engaged_this_quarter
+    html = response.content.decode()
+    assert "Your councils" in html and "Follow-ups due or overdue" in html
+    assert [e.council for e in response.context["follow_ups"]] == [hartlepool]
+    assert [r.council for r in response.context["waiting_requests"]] == [hartlepool]
+
+
+def test_logging_an_engagement_changes_the_coverage_this_quarter(client_as, alice, hartlepool):
+    client = client_as(alice)
+    before = client.get(DASHBOARD).context["this_quarter"]
+    assert (before.engaged, before.councils, before.percent) == (0, 3, 0)
+    log(hartlepool, alice.adviser, date=today())
+    after = client.get(DASHBOARD)
+    coverage = after.context["this_quarter"]
+    assert (coverage.engaged, coverage.councils, coverage.percent) == (1, 3, 33)
+    assert "33%" in after.content.decode()
+
+
+def test_only_completed_live_engagements_count(client_as, alice, hartlepool):
+    log(hartlepool, alice.adviser, date=today(), status=EngagementStatus.CANCELLED)
+    log(hartlepool, alice.adviser, date=today() + datetime.timedelta(days=2), status=EngagementStatus.PLANNED)
+    engagement_archive(engagement=log(hartlepool, alice.adviser, date=today()), user=alice)
+    response = client_as(alice).get(DASHBOARD)
+    assert response.context["this_quarter"].engaged == 0
+    assert next(c for c in rows(response) if c.pk == hartlepool.pk).last_engaged_on is None
+
+
+def test_coverage_last_quarter(client_as, alice, hartlepool):
+    last = quarter_of(today()).previous()
+    log(hartlepool, alice.adviser, date=last.end)
+    coverage = client_as(alice).get(DASHBOARD).context["last_quarter"]
+    assert (coverage.engaged, coverage.councils) == (1, 3)
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_the_table_sorts_by_column_through_links(client_as, alice, hartlepool, direction):
+    log(hartlepool, alice.adviser, date=today() - datetime.timedelta(days=5))
+    middlesbrough = Council.objects.get(gss_code="E06000002")
+    log(middlesbrough, alice.adviser, date=today() - datetime.timedelta(days=50))
+    client = client_as(alice)
+    response = client.get(DASHBOARD, {"sort": "last", "dir": direction})
+    order = [c.gss_code for c in rows(response)]
+    if direction == "asc":  # oldest first, never-engaged councils at the top
+        assert order == ["E06000003", "E06000002", "E06000001"]
+    else:
+        assert order == ["E06000001", "E06000002", "E06000003"]
+    html = response.content.decode()
+    assert f'aria-sort="{"ascending" if direction == "asc" else "descending"}"' in html
+    assert f'href="?sort=last&amp;dir={"desc" if direction == "asc" else "asc"}"' in html
+    names = [c.name for c in rows(client.get(DASHBOARD, {"sort": "council"}))]
+    assert names == sorted(names)
+    # Unknown sort keys fall back to the default order rather than failing.
+    assert client.get(DASHBOARD, {"sort": "drop table", "dir": "sideways"}).status_code == 200
+
+
+def test_a_manager_sees_every_council_and_filters_by_region_and_adviser(client_as, manager, alice):
+    client = client_as(manager)
+    response = client.get(DASHBOARD)
+    assert response.context["council_count"] == Council.objects.active().count() == 317
+    assert len(rows(response)) == 50  # paginated
+    assert "All councils" in response.content.decode()
+    north_east = Region.objects.get(slug="north-east")
+    response = client.get(DASHBOARD, {"region": "north-east"})
+    assert {c.region_id for c in rows(response)} == {north_east.pk}
+    response = client.get(DASHBOARD, {"adviser": alice.adviser.pk})
+    assert {c.gss_code for c in rows(response)} == set(ALICE_COUNCILS)
+    response = client.get(DASHBOARD, {"region": "atlantis", "adviser": "nobody"})
+    assert response.status_code == 200 and response.context["council_count"] == 317
+
+
+def test_waiting_requests_leave_the_dashboard_once_handled(client_as, alice, hartlepool):
+    support_request = request_for(hartlepool)
+    client = client_as(alice)
+    assert client.get(DASHBOARD).context["waiting_requests"] == [support_request]
+    support_request_acknowledge(request=support_request, user=alice)
+    assert client.get(DASHBOARD).context["waiting_requests"] == [support_request]  # still to be answered
+    row = next(c for c in rows(client.get(DASHBOARD)) if c.pk == hartlepool.pk)
+    assert row.new_requests == 0
+
+
+# --- Fixed numbers of queries -----------------------------------------------------------------
+
+
+def count_queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+def add_engagements(adviser, councils, per_council: int):
+    for council in councils:
+        for days in range(per_council):
+            log(
+                council,
+                adviser,
+                date=today() - datetime.timedelta(days=days * 9),
+                follow_up_on=today() + datetime.timedelta(days=days),
+            )
+
+
+# Sign-in session and user, permissions, the adviser record, then the page's own queries.
+ADVISER_DASHBOARD_QUERIES = 8
+MANAGER_DASHBOARD_QUERIES = 10
+
+
+def test_the_adviser_dashboard_makes_a_fixed_number_of_queries(client_as, alice, django_assert_num_queries):
+    councils = list(Council.objects.filter(gss_code__in=ALICE_COUNCILS))
+    client = client_as(alice)
+    add_engagements(alice.adviser, councils, 1)
+    request_for(councils[0])
+    few = count_queries(client, DASHBOARD)
+    add_engagements(alice.adviser, councils, 12)
+    for council in councils:
+        request_for(council, email=f"x@{council.slug}.example.org")
+    assert count_queries(client, DASHBOARD, {"sort": "follow_ups", "dir": "desc"}) == few
+    with django_assert_num_queries(ADVISER_DASHBOARD_QUERIES):
+        client.get(DASHBOARD)
+
+
+def test_the_manager_dashboard_makes_a_fixed_number_of_queries(client_as, manager, alice, django_assert_num_queries):
+    councils = list(Council.objects.filter(gss_code__in=ALICE_COUNCILS))
+    client = client_as(manager)
+    few = count_queries(client, DASHBOARD)
+    add_engagements(alice.adviser, councils, 10)
+    assert count_queries(client, DASHBOARD) == few
+    with django_assert_num_queries(MANAGER_DASHBOARD_QUERIES):
+        client.get(DASHBOARD)
+    filtered = count_queries(client, DASHBOARD, {"region": "north-east", "adviser": alice.adviser.pk})
+    add_engagements(alice.adviser, councils, 5)
+    assert count_queries(client, DASHBOARD, {"region": "north-east", "adviser": alice.adviser.pk}) == filtered
+
+
+# --- Council timeline ---------------------------------------------------------------------------
+
+TIMELINE_QUERIES = 15
+
+
+def test_the_timeline_shows_everything_with_the_council_newest_first(client_as, alice, bob, hartlepool):
+    old = log(hartlepool, alice.adviser, date=today() - datetime.timedelta(days=100), summary="Older call")
+    new = log(hartlepool, bob.adviser, date=today() - datetime.timedelta(days=2), summary="Newer call")
+    old.offers.set([])
+    support_request = request_for(hartlepool)
+    response = client_as(alice).get(reverse("workspace:council_timeline", args=[hartlepool.slug]))
+    assert list(response.context["page_obj"]) == [new, old]
+    assert list(response.context["support_requests"]) == [support_request]
+    html = response.content.decode()
+    assert "Hartlepool" in html and "E06000001" in html and "Alice Adviser" in html and "North East" in html
+    assert html.index("Newer call") < html.index("Older call")
+
+
+def test_the_timeline_lists_offers_taken_up(client_as, alice, hartlepool):
+    from offers.models import Offer
+
+    offer = Offer.objects.published().order_by("slug").first()
+    log(hartlepool, alice.adviser, offers=[offer])
+    log(hartlepool, alice.adviser, offers=[offer], status=EngagementStatus.CANCELLED)
+    taken_up = (
+        client_as(alice).get(reverse("workspace:council_timeline", args=[hartlepool.slug])).context["offers_taken_up"]
+    )
+    assert [(row["offer__title"], row["engagements"]) for row in taken_up] == [(offer.title, 1)]
+
+
+def test_the_timeline_of_an_abolished_council_names_its_successor(client_as, alice):
+    allerdale = Council.objects.get(gss_code="E07000026")
+    html = client_as(alice).get(reverse("workspace:council_timeline", args=[allerdale.slug])).content.decode()
+    assert "Abolished" in html and "Cumberland" in html
+
+
+def test_the_timeline_makes_a_fixed_number_of_queries(client_as, alice, hartlepool, django_assert_num_queries):
+    from offers.models import Offer, Theme
+
+    client = client_as(alice)
+    url = reverse("workspace:council_timeline", args=[hartlepool.slug])
+    offers = list(Offer.objects.published().order_by("slug")[:3])
+    log(hartlepool, alice.adviser, offers=offers[:1], themes=[Theme.objects.first()])
+    request_for(hartlepool)
+    few = count_queries(client, url)
+    for days in range(40):
+        log(
+            hartlepool,
+            alice.adviser,
+            date=today() - datetime.timedelta(days=days),
+            offers=offers,
+            summary=f"Call {days}",
+        )
+    for n in range(3):
+        request_for(hartlepool, email=f"n{n}@example.org")
+    assert count_queries(client, url) == few
+    assert count_queries(client, url, {"page": 2}) == few
+    with django_assert_num_queries(TIMELINE_QUERIES):
+        client.get(url)
+    assert Engagement.objects.filter(council=hartlepool).count() == 41

@@ -1,0 +1,126 @@
+"""The support-requests inbox: who sees which requests, acknowledging, closing, converting."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from engagements.forms import CLOSE_REASON_REQUIRED
+from engagements.models import Engagement, EngagementKind, SupportRequestStatus
+from engagements.services import REQUEST_NOT_OPEN, support_request_close
+from tests.engagements.factories import error_summary, field_error, request_for
+
+pytestmark = pytest.mark.django_db
+
+INBOX = reverse("workspace:request_list")
+
+
+def test_an_adviser_sees_only_requests_for_their_councils(client_as, alice, bob, manager, hartlepool, stockton):
+    mine = request_for(hartlepool)
+    theirs = request_for(stockton, email="other@example.org")
+    assert list(client_as(alice).get(INBOX).context["page_obj"]) == [mine]
+    assert set(client_as(manager).get(INBOX).context["page_obj"]) == {mine, theirs}
+
+
+def test_the_inbox_shows_waiting_requests_by_default_and_filters_by_status(client_as, alice, hartlepool):
+    waiting = request_for(hartlepool)
+    closed = request_for(hartlepool, email="b@example.org")
+    support_request_close(request=closed, user=alice, reason="Not this year")
+    client = client_as(alice)
+    assert list(client.get(INBOX).context["page_obj"]) == [waiting]
+    assert list(client.get(INBOX, {"status": "closed"}).context["page_obj"]) == [closed]
+    assert set(client.get(INBOX, {"status": "all"}).context["page_obj"]) == {waiting, closed}
+    assert list(client.get(INBOX, {"status": "bogus"}).context["page_obj"]) == [waiting]
+
+
+def test_acknowledging_a_request(client_as, alice, hartlepool):
+    support_request = request_for(hartlepool)
+    response = client_as(alice).post(reverse("workspace:request_acknowledge", args=[support_request.reference]))
+    assert response.status_code == 302
+    support_request.refresh_from_db()
+    assert support_request.status == SupportRequestStatus.ACKNOWLEDGED and support_request.acknowledged_at
+    assert support_request.history.first().history_user == alice
+
+
+def test_acknowledge_only_accepts_post(client_as, alice, hartlepool):
+    support_request = request_for(hartlepool)
+    assert (
+        client_as(alice).get(reverse("workspace:request_acknowledge", args=[support_request.reference])).status_code
+        == 405
+    )
+
+
+def test_closing_needs_a_reason(client_as, alice, hartlepool):
+    support_request = request_for(hartlepool)
+    url = reverse("workspace:request_close", args=[support_request.reference])
+    client = client_as(alice)
+    response = client.post(url, {"closed_reason": "   "})
+    assert response.status_code == 200
+    assert CLOSE_REASON_REQUIRED in error_summary(response)
+    assert field_error(response, "closed_reason") == CLOSE_REASON_REQUIRED
+    response = client.post(url, {"closed_reason": "The council found another provider."})
+    assert response.status_code == 302
+    support_request.refresh_from_db()
+    assert support_request.status == SupportRequestStatus.CLOSED
+    assert support_request.closed_reason == "The council found another provider."
+    # A closed request cannot be closed or converted again.
+    response = client.get(url, follow=True)
+    assert REQUEST_NOT_OPEN.format(status="closed") in response.content.decode()
+
+
+def test_converting_prefills_the_engagement_and_links_it_to_the_request(client_as, alice, hartlepool):
+    support_request = request_for(hartlepool, message="We would like a peer challenge.")
+    url = reverse("workspace:request_convert", args=[support_request.reference])
+    client = client_as(alice)
+    response = client.get(url)
+    form = response.context["form"]
+    assert form.initial["council"] == hartlepool.pk
+    assert form.initial["offers"] == [support_request.offer]
+    assert support_request.reference in form.initial["summary"]
+    assert "We would like a peer challenge." in response.content.decode()
+    data = {
+        "council": hartlepool.pk,
+        "date": timezone.localdate().isoformat(),
+        "kind": EngagementKind.CALL,
+        "channel": "video",
+        "status": "completed",
+        "offers": [support_request.offer.pk],
+        "summary": form.initial["summary"] + " Agreed to go ahead.",
+    }
+    response = client.post(url, data)
+    engagement = Engagement.objects.get()
+    assert response.status_code == 302 and response["Location"] == engagement.get_absolute_url()
+    support_request.refresh_from_db()
+    assert support_request.status == SupportRequestStatus.CONVERTED and support_request.engagement == engagement
+    assert engagement.adviser == alice.adviser and list(engagement.offers.all()) == [support_request.offer]
+    assert support_request.reference in client.get(engagement.get_absolute_url()).content.decode()
+
+
+def test_a_conversion_with_bad_input_keeps_the_request_open(client_as, alice, hartlepool):
+    support_request = request_for(hartlepool)
+    url = reverse("workspace:request_convert", args=[support_request.reference])
+    response = client_as(alice).post(
+        url, {"council": hartlepool.pk, "date": "2024-01-01", "kind": "", "channel": "video", "status": "completed"}
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    support_request.refresh_from_db()
+    assert support_request.status == SupportRequestStatus.NEW and not Engagement.objects.exists()
+
+
+def test_an_adviser_cannot_act_on_requests_for_councils_that_are_not_theirs(client_as, bob, hartlepool):
+    support_request = request_for(hartlepool)
+    client = client_as(bob)
+    for name in ("request_detail", "request_close", "request_convert"):
+        assert client.get(reverse(f"workspace:{name}", args=[support_request.reference])).status_code == 403
+    assert client.post(reverse("workspace:request_acknowledge", args=[support_request.reference])).status_code == 403
+    assert (
+        client.post(
+            reverse("workspace:request_close", args=[support_request.reference]), {"closed_reason": "x"}
+        ).status_code
+        == 403
+    )
+    support_request.refresh_from_db()
+    assert support_request.status == SupportRequestStatus.NEW
+
+
+def test_unknown_references_are_not_found(client_as, alice):
+    assert client_as(alice).get(reverse("workspace:request_detail", args=["SR-NOPE"])).status_code == 404
