@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engagements.permissions import can_use_workspace
+
 
 def can_view_coverage(user) -> bool:
     """Coverage, and which councils were (not) engaged, is for principal advisers and managers.
@@ -9,7 +11,7 @@ def can_view_coverage(user) -> bool:
     Asked as a permission, not a group name: whoever may log engagements (advisers and
     managers) may see how far engagement reaches. Analysts read it through the API.
     """
-    return bool(user and user.is_authenticated and user.has_perm("engagements.add_engagement"))
+    return can_use_workspace(user)
 
 
 def can_import_survey_rounds(user) -> bool:

@@ -9,6 +9,11 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["title", "key", "filename", "published_on"]
     search_fields = ["title", "key", "filename"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
