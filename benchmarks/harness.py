@@ -84,6 +84,8 @@ def gunicorn(env: dict[str, str], workers: int = 2, threads: int = 1):
             "600",
             "--log-level",
             "warning",
+            "--access-logfile",
+            "/dev/null",
         ],
         cwd=PROJECT,
         env=env,
