@@ -6,6 +6,9 @@ Run by ``benchmarks/run.py`` with the same DATABASE_URL; prints JSON {scenario n
 import json
 import os
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lga_portal.settings")
 
