@@ -347,7 +347,7 @@ class Engagement(AuditedModel):
     )
 
     objects = EngagementQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["import_key"])
+    history = HistoricalRecords(excluded_fields=["import_key"], m2m_fields=["roles", "offers", "themes"])
 
     class Meta:
         ordering = ["-date", "-id"]

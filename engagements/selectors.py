@@ -241,6 +241,20 @@ HISTORY_FIELDS = (
 )
 
 
+# Links kept in history: engagement field → (label, the linked object's field on each history link).
+HISTORY_LINKS = {
+    "roles": ("Whom it was with", "contactrole"),
+    "offers": ("Offers", "offer"),
+    "themes": ("Support needs", "theme"),
+}
+
+
+def _linked(record, name: str) -> tuple[str, ...]:
+    """The names linked through ``name`` at the version ``record`` holds."""
+    target = HISTORY_LINKS[name][1]
+    return tuple(sorted(str(getattr(link, target)) for link in getattr(record, f"historicalengagement_{name}_set").all()))
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     when: datetime.datetime
@@ -269,11 +283,16 @@ def _history_value(name: str, value: Any, names: dict[str, dict[int, str]]) -> s
 def engagement_history(engagement: Engagement, *, show_private_notes: bool) -> list[HistoryEntry]:
     """Every recorded change to ``engagement``, newest first: who, when and what changed.
 
-    Three queries whatever the length of the history (records with their users, then the
-    names of the councils and advisers they mention). A reader who may not see the private
-    notes sees neither their text nor that they changed.
+    Nine queries whatever the length of the history (records with their users; the roles,
+    offers and themes linked at each version; the names of the councils and advisers they
+    mention). A reader who may not see the private notes sees neither their text nor that
+    they changed.
     """
-    records = list(engagement.history.select_related("history_user").order_by("history_date", "history_id"))
+    records = list(
+        engagement.history.select_related("history_user")
+        .prefetch_related(*(f"historicalengagement_{name}_set__{target}" for name, (_, target) in HISTORY_LINKS.items()))
+        .order_by("history_date", "history_id")
+    )
     fields = [f for f in HISTORY_FIELDS if show_private_notes or f != "private_notes"]
     names = {
         "council": dict(Council.objects.filter(pk__in={r.council_id for r in records}).values_list("pk", "name")),
@@ -295,6 +314,13 @@ def engagement_history(engagement: Engagement, *, show_private_notes: bool) -> l
                 label = str(Engagement._meta.get_field(name).verbose_name).capitalize()
                 changes.append(
                     (label, _history_value(name, before, names) if previous else "", _history_value(name, after, names))
+                )
+        for name, (label, _) in HISTORY_LINKS.items():
+            after_links = _linked(record, name)
+            before_links = _linked(previous, name) if previous is not None else ()
+            if after_links != before_links:
+                changes.append(
+                    (label, ", ".join(before_links) or "none" if previous else "", ", ".join(after_links) or "none")
                 )
         if previous is None:
             action = "Logged"

@@ -80,6 +80,23 @@ def _record_author(instance, user) -> None:
         instance._history_user = user
 
 
+def _save_with_history(engagement: Engagement, user, m2m: dict[str, Any]) -> None:
+    """Save the row and its roles, offers and themes, then record ONE history entry holding both.
+
+    Without this, history would get an entry for the row and another for each many-to-many
+    field set afterwards, the first of them showing the links as they were before.
+    """
+    engagement.skip_history_when_saving = True
+    try:
+        engagement.save()
+        for name, related in m2m.items():
+            getattr(engagement, name).set(related)
+    finally:
+        del engagement.skip_history_when_saving
+    _record_author(engagement, user)
+    engagement.save(update_fields=["modified_at"])
+
+
 def _split(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     unknown = set(values) - set(ENGAGEMENT_FIELDS) - set(ENGAGEMENT_M2M)
     if unknown:
@@ -95,10 +112,7 @@ def engagement_create(*, user, import_key: str | None = None, **values: Any) -> 
     plain, m2m = _split(values)
     engagement = Engagement(**plain, created_by=user, modified_by=user, import_key=import_key)
     engagement.full_clean(**FULL_CLEAN)
-    _record_author(engagement, user)
-    engagement.save()
-    for name, related in m2m.items():
-        getattr(engagement, name).set(related)
+    _save_with_history(engagement, user, m2m)
     return engagement
 
 
@@ -135,6 +149,13 @@ def engagement_changes_since(engagement: Engagement, version: int) -> list[tuple
                     _describe(engagement, name, after),
                 )
             )
+    for name in ENGAGEMENT_M2M:
+        target = getattr(Engagement, name).field.m2m_reverse_field_name()
+        before = [getattr(link, target) for link in getattr(old, f"historicalengagement_{name}_set").select_related(target)]
+        after = list(getattr(engagement, name).all())
+        if sorted(map(str, before)) != sorted(map(str, after)):
+            label = str(Engagement._meta.get_field(name).verbose_name).capitalize()
+            changes.append((label, _describe(engagement, name, before), _describe(engagement, name, after)))
     return changes
 
 
@@ -152,10 +173,7 @@ def engagement_update(*, engagement: Engagement, user, version: int, **values: A
     current.full_clean(**FULL_CLEAN)
     current.version += 1
     current.modified_by = user
-    _record_author(current, user)
-    current.save()
-    for name, related in m2m.items():
-        getattr(current, name).set(related)
+    _save_with_history(current, user, m2m)
     return current
 
 

@@ -85,3 +85,42 @@ def test_every_check_constraint_has_a_rule_in_clean_with_its_message(alice, hart
         with pytest.raises(ValidationError) as error:
             log(hartlepool, alice.adviser, **values)
         assert message in error.value.message_dict[field]
+
+
+def test_history_records_offers_roles_and_themes_once_per_save(alice, hartlepool, django_assert_num_queries):
+    from engagements.models import ContactRole
+    from offers.models import Offer, Theme
+
+    panel, coaching = (
+        Offer.objects.get(slug="recovery-and-renewal-panel"),
+        Offer.objects.get(slug="emergency-coaching-and-mentoring-support"),
+    )
+    chief = ContactRole.objects.get(slug="chief-executive")
+    engagement = log(hartlepool, alice.adviser, user=alice, offers=[panel], roles=[chief])
+    engagement = engagement_update(
+        engagement=engagement,
+        user=alice,
+        version=1,
+        offers=[panel, coaching],
+        themes=[Theme.objects.get(slug="leadership")],
+    )
+    assert engagement.history.count() == 2  # one entry per save, links included
+    with django_assert_num_queries(9):
+        history = engagement_history(engagement, show_private_notes=True)
+    changed, logged = history
+    assert ("Offers", "", panel.title) in logged.changes and ("Whom it was with", "", chief.name) in logged.changes
+    assert ("Offers", panel.title, ", ".join(sorted([panel.title, coaching.title]))) in changed.changes
+    assert ("Support needs", "none", "Leadership") in changed.changes
+    assert not any(label == "Whom it was with" for label, _, _ in changed.changes)
+
+
+def test_a_conflict_lists_offers_changed_by_someone_else(alice, manager, hartlepool):
+    from engagements.services import EngagementConflict
+    from offers.models import Offer
+
+    panel = Offer.objects.get(slug="recovery-and-renewal-panel")
+    engagement = log(hartlepool, alice.adviser, user=alice)
+    engagement_update(engagement=engagement, user=manager, version=1, offers=[panel])
+    with pytest.raises(EngagementConflict) as conflict:
+        engagement_update(engagement=engagement, user=alice, version=1, summary="mine")
+    assert ("Offers", "none", panel.title) in conflict.value.changes
