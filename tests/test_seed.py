@@ -100,3 +100,61 @@ def test_demo_data_is_refused_with_production_settings(settings):
     settings.PORTAL = {**settings.PORTAL, "ALLOW_DEMO_DATA": False}
     with pytest.raises(CommandError, match="refused"):
         call_command("seed", demo=True)
+
+
+def test_an_edit_made_in_the_admin_survives_a_second_run(client, make_user):
+    editor = make_user("editor")
+    client.force_login(editor)
+    offer = Offer.objects.get(slug="recovery-and-renewal-panel")
+    page = client.get(f"/admin/offers/offer/{offer.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        {"title": "Recovery and renewal panel (edited by staff)", "audiences": [a.pk for a in offer.audiences.all()]}
+    )
+    data["formats"] = [f.pk for f in offer.formats.all()]
+    data["also_in"] = [s.pk for s in offer.also_in.all()]
+    items = list(offer.items.all())
+    data.update(
+        {
+            "items-TOTAL_FORMS": len(items),
+            "items-INITIAL_FORMS": len(items),
+            "items-MIN_NUM_FORMS": 0,
+            "items-MAX_NUM_FORMS": 1000,
+        }
+    )
+    for i, item in enumerate(items):
+        data.update(
+            {
+                f"items-{i}-id": item.pk,
+                f"items-{i}-offer": offer.pk,
+                f"items-{i}-text": item.text,
+                f"items-{i}-order": item.order,
+            }
+        )
+    response = client.post(f"/admin/offers/offer/{offer.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    call_command("seed")
+    offer.refresh_from_db()
+    assert offer.title == "Recovery and renewal panel (edited by staff)"
+    assert offer.history.first().history_user == editor
+
+
+def test_demo_data_gives_every_page_something_and_is_not_duplicated(capsys):
+    from django.contrib.auth import get_user_model
+
+    from engagements.models import Adviser, Engagement, SupportRequest
+    from lga_portal import roles
+
+    call_command("seed", demo=True)
+    first = (Engagement.objects.count(), SupportRequest.objects.count())
+    assert first[0] >= 3000 and first[1] >= 100
+    assert Engagement.objects.dates("date", "year").first().year == 2020
+    assert all(a.councils.exists() for a in Adviser.objects.filter(name__endswith="(demo)"))
+    users = get_user_model().objects
+    for group in (roles.PRINCIPAL_ADVISERS, roles.ANALYSTS, roles.CATALOGUE_EDITORS, roles.MANAGERS):
+        assert users.filter(groups__name=group, email__endswith="@demo.example").exists()
+    assert "password:" in capsys.readouterr().out
+    call_command("seed", demo=True)
+    assert (Engagement.objects.count(), SupportRequest.objects.count()) == first
