@@ -5,7 +5,16 @@ from decimal import Decimal
 
 import pytest
 
-from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind, EngagementStatus, Region
+from engagements.models import (
+    Adviser,
+    Channel,
+    Council,
+    Engagement,
+    EngagementKind,
+    EngagementStatus,
+    Region,
+    held_condition,
+)
 from engagements.selectors import offer_take_up, take_up_by_offer, themes_with_take_up
 from metrics.coverage import coverage_breakdown
 from metrics.selectors import councils_not_engaged, coverage, periods_between
@@ -169,3 +178,23 @@ def test_overall_coverage_summed_from_a_partition_equals_the_direct_figures(advi
         (r.period, r.engaged, r.councils) for r in direct
     ]
     assert len(breakdown.matrix) == 3 and len(breakdown.matrix[0]) == len(breakdown.groups)
+
+
+def test_coverage_queries_do_not_grow_with_periods_or_engagements(adviser, django_assert_num_queries):
+    councils = list(Council.objects.active().order_by("gss_code")[:30])
+    for i, council in enumerate(councils):
+        log(council, adviser, D(2020 + i % 6, 1 + i % 12, 1))
+    for period, by, queries in [("quarter", None, 1), ("month", "region", 2), ("month", "council_kind", 1)]:
+        with django_assert_num_queries(queries):
+            short = coverage(D(2024, 1, 1), D(2024, 3, 31), period=period, by=by)
+        with django_assert_num_queries(queries):
+            long = coverage(D(2015, 1, 1), D(2025, 12, 31), period=period, by=by)
+        assert len(long) > len(short)
+    assert sum(r.engaged for r in coverage(D(2020, 1, 1), D(2025, 12, 31), period="month")) == 30
+
+
+def test_the_held_indexes_have_the_held_rule():
+    """Queries written with held_condition can use the partial indexes only while the two agree."""
+    indexes = {index.name: index for index in Engagement._meta.indexes}
+    for name in ("engagement_held_council_idx", "engagement_held_date_idx"):
+        assert indexes[name].condition == held_condition()

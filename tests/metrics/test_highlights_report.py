@@ -213,7 +213,7 @@ def test_one_page_per_theme_when_printed(client):
     assert page.count('class="app-page-break"') == len(themes) + 2  # then the survey and coverage
 
 
-@pytest.mark.parametrize(("role", "queries"), [(None, 15), ("adviser", 19)])
+@pytest.mark.parametrize(("role", "queries"), [(None, 14), ("adviser", 18)])
 def test_report_query_count_is_fixed(client, make_user, django_assert_num_queries, engagements_in_2020, role, queries):
     if role:
         client.force_login(make_user(role))
