@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -289,14 +289,24 @@ def follow_ups_due(
     )
 
 
-def offers_taken_up_by_council(council: Council) -> list[dict]:
-    """Offers the council discussed or received in held engagements: one grouped query."""
-    return list(
-        EngagementOffer.objects.filter(engagement__in=Engagement.objects.held().filter(council=council))
+# The council timeline lists this many offers taken up, most recent first.
+OFFERS_TAKEN_UP_SHOWN = 20
+
+
+def offers_taken_up_by_council(council: Council, *, limit: int = OFFERS_TAKEN_UP_SHOWN) -> tuple[list[dict], int]:
+    """The ``limit`` offers the council most recently discussed or received in held engagements,
+    and how many offers it took up in all: one grouped query (the total is a window count)."""
+    rows = list(
+        EngagementOffer.objects.filter(held_condition("engagement__"), engagement__council=council)
         .values("offer_id", "offer__title", "offer__slug", "offer__theme__name")
-        .annotate(engagements=Count("engagement_id", distinct=True), last_on=Max("engagement__date"))
-        .order_by("-last_on", "offer__title")
+        .annotate(
+            engagements=Count("engagement_id", distinct=True),
+            last_on=Max("engagement__date"),
+            offers_in_all=Window(Count("*")),
+        )
+        .order_by("-last_on", "offer__title")[:limit]
     )
+    return rows, rows[0]["offers_in_all"] if rows else 0
 
 
 # Fields shown in an engagement's history, in form order; private notes only to those who may read them.
