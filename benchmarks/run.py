@@ -128,19 +128,23 @@ def stream_with_memory(master: int, session: Session, path: str) -> dict:
                     pass
             time.sleep(0.05)
 
-    sampler = threading.Thread(target=sample)
+    # A daemon thread, stopped however the stream ends: a failed request must not leave the run
+    # sampling forever instead of exiting with its error.
+    sampler = threading.Thread(target=sample, daemon=True)
     baseline = max(rss_mb(pid) for pid in worker_pids(master))
     sampler.start()
     started = time.perf_counter()
     lines = 0
-    # The session's own request, so an API token goes with it (the export is refused without).
-    with session.opener.open(session.request(path), timeout=3600) as response:
-        status = response.status
-        while chunk := response.read(1 << 20):
-            lines += chunk.count(b"\n")
-    seconds = time.perf_counter() - started
-    done.set()
-    sampler.join()
+    try:
+        # The session's own request, so an API token goes with it (the export is refused without).
+        with session.opener.open(session.request(path), timeout=3600) as response:
+            status = response.status
+            while chunk := response.read(1 << 20):
+                lines += chunk.count(b"\n")
+        seconds = time.perf_counter() - started
+    finally:
+        done.set()
+        sampler.join()
     return {
         "status": status,
         "lines": lines,
