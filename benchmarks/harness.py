@@ -127,10 +127,15 @@ class Session:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         self.token = token
 
-    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    def request(self, path: str, headers: dict[str, str] | None = None) -> urllib.request.Request:
+        """A GET request for ``path`` carrying this session's API token, if it has one."""
         request = urllib.request.Request(self.base + path, headers=headers or {})
         if self.token:
             request.add_header("Authorization", f"Token {self.token}")
+        return request
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        request = self.request(path, headers)
         try:
             with self.opener.open(request, timeout=600) as response:
                 return response.status, response.read()

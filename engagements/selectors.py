@@ -11,7 +11,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from engagements.models import (
     EngagementStatus,
     SupportRequest,
     SupportRequestStatus,
+    held_condition,
 )
 from engagements.permissions import with_visible_notes
 from offers.models import Offer, Theme
@@ -30,8 +32,14 @@ EngagementOffer = Engagement.offers.through
 
 
 def _held_links(start: datetime.date, end: datetime.date) -> QuerySet:
-    """Engagement–offer links of engagements held between ``start`` and ``end`` inclusive."""
-    return EngagementOffer.objects.filter(engagement__in=Engagement.objects.held().between(start, end))
+    """Engagement–offer links of engagements held between ``start`` and ``end`` inclusive.
+
+    Joined to their engagements (not ``engagement__in`` a subquery), so the database reads the
+    period's held engagements from the (date, council, id) index and hashes them once.
+    """
+    return EngagementOffer.objects.filter(
+        held_condition("engagement__"), engagement__date__gte=start, engagement__date__lte=end
+    )
 
 
 def offer_take_up(offer: Offer, start: datetime.date, end: datetime.date) -> int:
@@ -81,6 +89,73 @@ def themes_with_take_up(start: datetime.date, end: datetime.date) -> list[tuple[
         (theme, rows.get(theme.pk, {}).get("councils", 0), rows.get(theme.pk, {}).get("engagements", 0))
         for theme in Theme.objects.order_by("order")
     ]
+
+
+@dataclass(frozen=True)
+class TakeUpSummary:
+    """Take-up in a period by theme, with each theme's offers taken up by most councils."""
+
+    # theme id -> (distinct councils, distinct engagements), for themes with any take-up
+    themes: dict[int, tuple[int, int]]
+    # theme id -> [(offer id, councils, engagements)], most councils first, at most ``top`` of them
+    top_offers: dict[int, list[tuple[int, int, int]]]
+    # theme id -> how many of its offers were taken up at all
+    offers_taken_up: dict[int, int]
+
+
+# One pass over the period's engagement–offer links for both the themes' and the offers' figures:
+# reading and joining the links is nearly all the cost, so it is done once (the CTE is referenced
+# twice, so the database computes it once). A link is unique per engagement and offer, so an
+# offer's engagements are its links.
+_TAKE_UP_SUMMARY_SQL = """
+WITH links AS ({links}),
+offers AS (
+    SELECT link_theme, link_offer, COUNT(DISTINCT link_council) AS councils, COUNT(*) AS engagements,
+        ROW_NUMBER() OVER (
+            PARTITION BY link_theme ORDER BY COUNT(DISTINCT link_council) DESC, link_offer
+        ) AS place,
+        COUNT(*) OVER (PARTITION BY link_theme) AS taken_up
+    FROM links GROUP BY link_theme, link_offer
+)
+SELECT link_theme, link_offer, councils, engagements, taken_up FROM offers WHERE place <= %s
+UNION ALL
+SELECT link_theme, NULL, COUNT(DISTINCT link_council), COUNT(DISTINCT link_engagement), NULL
+FROM links GROUP BY link_theme
+"""
+
+
+def take_up_summary(start: datetime.date, end: datetime.date, *, top: int) -> TakeUpSummary:
+    """Take-up by theme and each theme's ``top`` offers, in one query.
+
+    The same figures as ``take_up_by_theme`` and ``take_up_by_offer`` (ties broken by offer
+    id, as there), for a report that shows every theme but only its leading offers.
+    """
+    links = (
+        _held_links(start, end)
+        .values(
+            link_theme=F("offer__theme_id"),
+            link_offer=F("offer_id"),
+            link_council=F("engagement__council_id"),
+            link_engagement=F("engagement_id"),
+        )
+        .order_by()
+    )
+    links_sql, links_params = links.query.sql_with_params()
+    themes: dict[int, tuple[int, int]] = {}
+    top_offers: dict[int, list[tuple[int, int, int]]] = {}
+    offers_taken_up: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_UP_SUMMARY_SQL.format(links=links_sql), (*links_params, top))
+        rows = cursor.fetchall()
+    for theme_id, offer_id, councils, engagements, taken_up in rows:
+        if offer_id is None:
+            themes[theme_id] = (int(councils), int(engagements))
+        else:
+            top_offers.setdefault(theme_id, []).append((offer_id, int(councils), int(engagements)))
+            offers_taken_up[theme_id] = int(taken_up)
+    for offers in top_offers.values():
+        offers.sort(key=lambda row: (-row[1], row[0]))
+    return TakeUpSummary(themes, top_offers, offers_taken_up)
 
 
 # --- The adviser workspace: dashboard, follow-ups, council timeline, engagement history ---------
@@ -214,14 +289,24 @@ def follow_ups_due(
     )
 
 
-def offers_taken_up_by_council(council: Council) -> list[dict]:
-    """Offers the council discussed or received in held engagements: one grouped query."""
-    return list(
-        EngagementOffer.objects.filter(engagement__in=Engagement.objects.held().filter(council=council))
+# The council timeline lists this many offers taken up, most recent first.
+OFFERS_TAKEN_UP_SHOWN = 20
+
+
+def offers_taken_up_by_council(council: Council, *, limit: int = OFFERS_TAKEN_UP_SHOWN) -> tuple[list[dict], int]:
+    """The ``limit`` offers the council most recently discussed or received in held engagements,
+    and how many offers it took up in all: one grouped query (the total is a window count)."""
+    rows = list(
+        EngagementOffer.objects.filter(held_condition("engagement__"), engagement__council=council)
         .values("offer_id", "offer__title", "offer__slug", "offer__theme__name")
-        .annotate(engagements=Count("engagement_id", distinct=True), last_on=Max("engagement__date"))
-        .order_by("-last_on", "offer__title")
+        .annotate(
+            engagements=Count("engagement_id", distinct=True),
+            last_on=Max("engagement__date"),
+            offers_in_all=Window(Count("*")),
+        )
+        .order_by("-last_on", "offer__title")[:limit]
     )
+    return rows, rows[0]["offers_in_all"] if rows else 0
 
 
 # Fields shown in an engagement's history, in form order; private notes only to those who may read them.

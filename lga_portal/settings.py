@@ -108,6 +108,15 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- PostgreSQL: no JIT compilation -----------------------------------------------------------
+# The coverage queries ask, per council, one cheap index probe per month or quarter; the planner
+# adds those probes up to a cost that switches JIT on, and compiling then takes far longer (up to
+# a second) than running the query (milliseconds). The portal's queries are all short, so JIT
+# never pays for itself here. Set POSTGRES_JIT=1 to leave the server's setting alone.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("POSTGRES_JIT"):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

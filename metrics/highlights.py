@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Min, Q
 
 from engagements.models import Council
-from engagements.selectors import offers_with_take_up, take_up_by_theme
+from engagements.selectors import take_up_summary
 from metrics.formatting import plain_number
 from metrics.models import Observation
 from metrics.selectors import CoverageRow, Period, councils_not_engaged, coverage
@@ -113,8 +113,9 @@ def coverage_period_for(start: datetime.date, end: datetime.date) -> str:
 def highlights_report(start: datetime.date, end: datetime.date, *, include_councils: bool) -> HighlightsReport:
     """Assemble the report for ``start``–``end`` (inclusive).
 
-    15 queries however much data there is (14 when no offer was taken up: there are then no
-    offers to fetch).
+    13 queries however much data there is (12 when no offer was taken up: there are then no
+    offers to fetch). Take-up reads the period's engagements once for the themes and their
+    leading offers (``take_up_summary``); coverage probes an index per council and period.
 
     ``include_councils`` adds the councils not engaged in the period (council-level detail,
     for principal advisers and managers only).
@@ -137,14 +138,15 @@ def highlights_report(start: datetime.date, end: datetime.date, *, include_counc
     for offer in launched.select_related("source").order_by("launched_on", "title"):
         by_theme[offer.theme_id].offers_launched.append(offer)
 
-    for row in take_up_by_theme(start, end):
-        by_theme[row["theme_id"]].councils = row["councils"]
-        by_theme[row["theme_id"]].engagements = row["engagements"]
-    for offer, councils, engagements in offers_with_take_up(start, end):
-        theme = by_theme[offer.theme_id]
-        theme.offers_taken_up_count += 1
-        if len(theme.offers_taken_up) < TOP_OFFERS_PER_THEME:
-            theme.offers_taken_up.append((offer, councils, engagements))
+    take_up = take_up_summary(start, end, top=TOP_OFFERS_PER_THEME)
+    offers = Offer.objects.in_bulk([offer_id for rows in take_up.top_offers.values() for offer_id, _, _ in rows])
+    for theme_id, (councils, engagements) in take_up.themes.items():
+        by_theme[theme_id].councils = councils
+        by_theme[theme_id].engagements = engagements
+    for theme_id, rows in take_up.top_offers.items():
+        theme = by_theme[theme_id]
+        theme.offers_taken_up_count = take_up.offers_taken_up[theme_id]
+        theme.offers_taken_up = [(offers[offer_id], councils, engagements) for offer_id, councils, engagements in rows]
 
     observations = (
         Observation.objects.between(start, end)

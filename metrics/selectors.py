@@ -4,8 +4,9 @@ Coverage for a period is the number of distinct councils with at least one held
 engagement (completed, not archived) in the period, divided by the number of councils
 that existed at some point in the period. A council abolished in April 2023 therefore
 counts in the periods before its abolition and not after; its successor counts from its
-establishment. Engaged councils are counted in the database (one grouped query); the
-denominators come from the register (a few hundred rows), not from engagements.
+establishment. Both are counted by the database over the register (a few hundred rows): a
+council was engaged in a period when one probe of the held-engagements index finds an
+engagement, so the cost does not grow with the number of engagements.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 
-from engagements.models import Council, CouncilKind, Engagement, EngagementKind, Region
+from engagements.models import Council, CouncilKind, Engagement, EngagementKind, Region, existed_during_condition
 from metrics.models import Measure, Survey, SurveyRound
 from metrics.surveys import survey_table
 
@@ -25,11 +26,7 @@ PERIODS = ("month", "quarter")
 GROUPINGS = ("region", "council_kind", "engagement_kind")
 
 _TRUNC = {"month": TruncMonth, "quarter": TruncQuarter}
-_ENGAGEMENT_GROUP_FIELD = {
-    "region": "council__region__slug",
-    "council_kind": "council__kind",
-    "engagement_kind": "kind",
-}
+_COUNCIL_GROUP_FIELD = {"region": "region__slug", "council_kind": "kind"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +88,31 @@ def _group_labels(by: str | None) -> dict[str | None, str]:
     return dict(EngagementKind.choices)
 
 
+def engaged_between(start: datetime.date, end: datetime.date) -> Exists:
+    """For a council queryset: whether the council had a held engagement from ``start`` to ``end``.
+
+    One probe of the held-engagements index (council, date) per council, however many
+    engagements there are.
+    """
+    return Exists(Engagement.objects.held().filter(council=OuterRef("pk")).between(start, end))
+
+
+def _engaged_by_kind(engagements: QuerySet, period: str) -> dict[tuple[datetime.date, str], int]:
+    """Distinct councils per (period start, engagement kind), from one grouped query."""
+    engaged = {}
+    for row in (
+        engagements.annotate(bucket=_TRUNC[period]("date"))
+        .values("bucket", "kind")
+        .annotate(n=Count("council_id", distinct=True))
+        .order_by()
+    ):
+        bucket = row["bucket"]
+        if isinstance(bucket, datetime.datetime):
+            bucket = bucket.date()
+        engaged[(bucket, row["kind"])] = row["n"]
+    return engaged
+
+
 def coverage(
     start: datetime.date,
     end: datetime.date,
@@ -104,6 +126,12 @@ def coverage(
     ``councils`` restricts both the engaged councils and the denominator (e.g. to one
     adviser's councils). With ``by="engagement_kind"`` the denominator of every group is
     all councils: the share of councils reached through that kind of engagement.
+
+    Overall, by region and by kind of council: one query over the register counts, per period
+    (and group), the councils that existed and those engaged (``engaged_between``: one index
+    probe per council and period), so the cost follows the number of councils and periods,
+    not of engagements. By kind of engagement a council can count in several groups, so the
+    period's engagements are grouped instead (one more query, whose cost grows with them).
     """
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
@@ -111,48 +139,42 @@ def coverage(
         raise ValueError(f"by must be one of {GROUPINGS}")
     periods = periods_between(start, end, period)
     register = Council.objects.all() if councils is None else councils
-
-    engagements = Engagement.objects.held().between(start, end)
-    if councils is not None:
-        engagements = engagements.filter(council__in=councils)
-    group_field = _ENGAGEMENT_GROUP_FIELD.get(by)
-    fields = ["bucket"] + ([group_field] if group_field else [])
-    engaged: dict[tuple[datetime.date, str | None], int] = {}
-    for row in (
-        engagements.annotate(bucket=_TRUNC[period]("date"))
-        .values(*fields)
-        .annotate(n=Count("council_id", distinct=True))
-        .order_by()
-    ):
-        bucket = row["bucket"]
-        if isinstance(bucket, datetime.datetime):
-            bucket = bucket.date()
-        engaged[(bucket, row.get(group_field) if group_field else None)] = row["n"]
-
-    register_rows = list(
-        register.select_related("region").only("region__slug", "kind", "established_on", "abolished_on")
-    )
     labels = _group_labels(by)
+    # Per period: how many councils existed in it and, except by kind of engagement, how many
+    # of them were engaged, counted by the database over the register.
+    counts = {
+        f"councils_{i}": Count("pk", filter=existed_during_condition(p.start, p.end)) for i, p in enumerate(periods)
+    }
     out: list[CoverageRow] = []
-    for p in periods:
-        existing = [c for c in register_rows if c.existed_during(p.start, p.end)]
-        bucket = period_start(p.start, period)
+    if by == "engagement_kind":
+        engagements = Engagement.objects.held().between(start, end)
+        if councils is not None:
+            engagements = engagements.filter(council__in=councils)
+        engaged = _engaged_by_kind(engagements, period)
+        existing = register.aggregate(**counts)
+        for i, p in enumerate(periods):
+            bucket = period_start(p.start, period)
+            for group, label in labels.items():
+                out.append(CoverageRow(p, group, label, engaged.get((bucket, group), 0), existing[f"councils_{i}"]))
+        return out
+
+    counts.update({f"engaged_{i}": Count("pk", filter=engaged_between(p.start, p.end)) for i, p in enumerate(periods)})
+    if by is None:
+        figures = {None: register.aggregate(**counts)}
+    else:
+        group_field = _COUNCIL_GROUP_FIELD[by]
+        figures = {row[group_field]: row for row in register.values(group_field).annotate(**counts).order_by()}
+    for i, p in enumerate(periods):
         for group, label in labels.items():
-            if by == "region":
-                denominator = sum(1 for c in existing if c.region.slug == group)
-            elif by == "council_kind":
-                denominator = sum(1 for c in existing if c.kind == group)
-            else:
-                denominator = len(existing)
-            out.append(CoverageRow(p, group, label, engaged.get((bucket, group), 0), denominator))
+            row = figures.get(group, {})
+            out.append(CoverageRow(p, group, label, row.get(f"engaged_{i}", 0), row.get(f"councils_{i}", 0)))
     return out
 
 
 def councils_not_engaged(start: datetime.date, end: datetime.date, councils: QuerySet | None = None) -> QuerySet:
     """Councils that existed during the period but had no held engagement in it."""
     register = Council.objects.all() if councils is None else councils
-    engaged = Engagement.objects.held().between(start, end).values("council_id")
-    return register.existing_during(start, end).exclude(pk__in=engaged).select_related("region", "adviser")
+    return register.existing_during(start, end).filter(~engaged_between(start, end)).select_related("region", "adviser")
 
 
 @dataclass(frozen=True)

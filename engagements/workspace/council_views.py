@@ -15,8 +15,9 @@ REQUESTS_SHOWN = 20
 
 @workspace_view
 def council_timeline(request: HttpRequest, slug: str) -> HttpResponse:
-    """Engagements (paginated), support requests and offers taken up, with the council's public
-    facts and adviser: a fixed number of queries however many engagements it has."""
+    """Engagements (paginated), support requests and the offers most recently taken up, with the
+    council's public facts and adviser: a fixed number of queries, and a page of bounded size,
+    however many engagements it has."""
     user = request.user
     council = get_object_or_404(Council.objects.with_related().prefetch_related("predecessors"), slug=slug)
     engagements = permissions.with_visible_notes(
@@ -27,6 +28,7 @@ def council_timeline(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("offer", "engagement")
         .order_by("-created_at")[: REQUESTS_SHOWN + 1]
     )
+    offers_taken_up, offers_taken_up_count = selectors.offers_taken_up_by_council(council)
     return render(
         request,
         "workspace/council_timeline.html",
@@ -36,7 +38,8 @@ def council_timeline(request: HttpRequest, slug: str) -> HttpResponse:
             "query_string": "",
             "support_requests": requests[:REQUESTS_SHOWN],
             "more_requests": len(requests) > REQUESTS_SHOWN,
-            "offers_taken_up": selectors.offers_taken_up_by_council(council),
+            "offers_taken_up": offers_taken_up,
+            "offers_taken_up_count": offers_taken_up_count,
             "can_log": permissions.can_log_engagements(user),
         },
     )

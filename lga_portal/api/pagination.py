@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.core import signing
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -65,6 +65,25 @@ def check_paging(request) -> None:
     """Refuse malformed paging parameters even where they do not apply (a CSV is never paged)."""
     page_number_from(request)
     page_size_from(request)
+
+
+class CountedApart:
+    """A list to page through whose rows are sliced from one queryset and counted on another.
+
+    The count of a list only needs its filters; counting the queryset that reads the rows would
+    also join every table the rows take a column from.
+    """
+
+    def __init__(self, rows: QuerySet, counted: QuerySet):
+        self.rows = rows
+        self.counted = counted
+        self.ordered = rows.ordered
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __getitem__(self, key):
+        return self.rows[key]
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -171,7 +190,9 @@ class ModifiedCursorPagination(pagination.BasePagination):
         self.has_more = len(rows) > page_size
         rows = rows[:page_size]
         if rows:
-            self.position = (rows[-1].modified_at, rows[-1].pk)
+            last = rows[-1]
+            # Model instances, or rows read with values() (which include the id).
+            self.position = (last["modified_at"], last["id"]) if isinstance(last, dict) else (last.modified_at, last.pk)
         return rows
 
     def cursor(self) -> str | None:

@@ -111,6 +111,13 @@ def streaming_csv_response(serializer: serializers.Serializer, queryset, filenam
     Rows are read in chunks (with their prefetches), so memory stays flat however many there are.
     """
     rows = (serializer.to_representation(obj) for obj in queryset.iterator(chunk_size=CHUNK_ROWS))
+    return streaming_csv_rows_response(serializer, rows, filename)
+
+
+def streaming_csv_rows_response(
+    serializer: serializers.Serializer, rows: Iterable[dict], filename: str
+) -> StreamingHttpResponse:
+    """Stream ``rows``, already in ``serializer``'s representation, as CSV with its columns."""
     response = StreamingHttpResponse(csv_lines(csv_columns(serializer), rows), content_type=CSVRenderer.content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

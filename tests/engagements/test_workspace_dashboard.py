@@ -239,3 +239,19 @@ def test_the_timeline_makes_a_fixed_number_of_queries(client_as, alice, hartlepo
     with django_assert_num_queries(TIMELINE_QUERIES):
         client.get(url)
     assert Engagement.objects.filter(council=hartlepool).count() == 41
+
+
+def test_the_timeline_lists_the_offers_most_recently_taken_up_and_how_many_in_all(client_as, alice, hartlepool):
+    from engagements.selectors import OFFERS_TAKEN_UP_SHOWN
+    from offers.models import Offer
+
+    offers = list(Offer.objects.order_by("slug")[: OFFERS_TAKEN_UP_SHOWN + 5])
+    for days, offer in enumerate(offers):
+        log(hartlepool, alice.adviser, date=today() - datetime.timedelta(days=days + 1), offers=[offer])
+    response = client_as(alice).get(reverse("workspace:council_timeline", args=[hartlepool.slug]))
+    shown = [row["offer__title"] for row in response.context["offers_taken_up"]]
+    assert shown == [offer.title for offer in offers[:OFFERS_TAKEN_UP_SHOWN]]  # the most recent first
+    assert response.context["offers_taken_up_count"] == OFFERS_TAKEN_UP_SHOWN + 5
+    html = response.content.decode()
+    assert f"These are the {OFFERS_TAKEN_UP_SHOWN} offers most recently taken up, of 25 in all." in html
+    assert offers[-1].title not in html.split('id="offers-taken-up"')[1]

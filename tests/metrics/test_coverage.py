@@ -5,8 +5,23 @@ from decimal import Decimal
 
 import pytest
 
-from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind, EngagementStatus, Region
-from engagements.selectors import offer_take_up, take_up_by_offer, themes_with_take_up
+from engagements.models import (
+    Adviser,
+    Channel,
+    Council,
+    Engagement,
+    EngagementKind,
+    EngagementStatus,
+    Region,
+    held_condition,
+)
+from engagements.selectors import (
+    offer_take_up,
+    take_up_by_offer,
+    take_up_by_theme,
+    take_up_summary,
+    themes_with_take_up,
+)
 from metrics.coverage import coverage_breakdown
 from metrics.selectors import councils_not_engaged, coverage, periods_between
 from offers.models import Offer
@@ -169,3 +184,60 @@ def test_overall_coverage_summed_from_a_partition_equals_the_direct_figures(advi
         (r.period, r.engaged, r.councils) for r in direct
     ]
     assert len(breakdown.matrix) == 3 and len(breakdown.matrix[0]) == len(breakdown.groups)
+
+
+def test_take_up_summary_is_the_take_up_by_theme_and_by_offer(adviser):
+    """The report's one-pass take-up gives the same figures as the separate selectors, where
+    engagements take up several offers, of one theme or several, and some do not count."""
+    by_theme: dict[int, list[Offer]] = {}
+    for offer in Offer.objects.order_by("id"):
+        by_theme.setdefault(offer.theme_id, []).append(offer)
+    (theme, offers), (_, others) = [(t, o) for t, o in by_theme.items() if len(o) >= 4][:2]
+    councils = list(Council.objects.active().order_by("gss_code")[:6])
+    for i, council in enumerate(councils):
+        # Two offers of the same theme in one engagement: one engagement for the theme.
+        log(council, adviser, D(2024, 1 + i, 5)).offers.add(offers[0], offers[1 + i % 3])
+        log(council, adviser, D(2024, 6, 1 + i)).offers.add(others[i % 2])
+    log(councils[0], adviser, D(2024, 7, 1), status=EngagementStatus.CANCELLED).offers.add(offers[3])
+    log(councils[1], adviser, D(2024, 7, 2), archived_at=datetime.datetime(2024, 8, 1, tzinfo=datetime.UTC)).offers.add(
+        offers[3]
+    )
+    log(councils[2], adviser, D(2025, 1, 2)).offers.add(offers[3])  # outside the period
+    start, end = D(2024, 1, 1), D(2024, 12, 31)
+
+    summary = take_up_summary(start, end, top=2)
+
+    themes = {row["theme_id"]: (row["councils"], row["engagements"]) for row in take_up_by_theme(start, end)}
+    assert summary.themes == themes
+    assert themes[theme] == (6, 6)  # hand count: six engagements, one per council, each with two of its offers
+    rows = list(take_up_by_offer(start, end))
+    expected_top: dict[int, list[tuple[int, int, int]]] = {}
+    expected_count: dict[int, int] = {}
+    theme_of = dict(Offer.objects.values_list("id", "theme_id"))
+    for row in rows:
+        expected_count[theme_of[row["offer_id"]]] = expected_count.get(theme_of[row["offer_id"]], 0) + 1
+        top = expected_top.setdefault(theme_of[row["offer_id"]], [])
+        if len(top) < 2:
+            top.append((row["offer_id"], row["councils"], row["engagements"]))
+    assert summary.top_offers == expected_top and summary.offers_taken_up == expected_count
+    assert summary.top_offers[theme][0] == (offers[0].pk, 6, 6) and summary.offers_taken_up[theme] == 4
+
+
+def test_coverage_queries_do_not_grow_with_periods_or_engagements(adviser, django_assert_num_queries):
+    councils = list(Council.objects.active().order_by("gss_code")[:30])
+    for i, council in enumerate(councils):
+        log(council, adviser, D(2020 + i % 6, 1 + i % 12, 1))
+    for period, by, queries in [("quarter", None, 1), ("month", "region", 2), ("month", "council_kind", 1)]:
+        with django_assert_num_queries(queries):
+            short = coverage(D(2024, 1, 1), D(2024, 3, 31), period=period, by=by)
+        with django_assert_num_queries(queries):
+            long = coverage(D(2015, 1, 1), D(2025, 12, 31), period=period, by=by)
+        assert len(long) > len(short)
+    assert sum(r.engaged for r in coverage(D(2020, 1, 1), D(2025, 12, 31), period="month")) == 30
+
+
+def test_the_held_indexes_have_the_held_rule():
+    """Queries written with held_condition can use the partial indexes only while the two agree."""
+    indexes = {index.name: index for index in Engagement._meta.indexes}
+    for name in ("engagement_held_council_idx", "engagement_held_date_idx"):
+        assert indexes[name].condition == held_condition()
