@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("engagements", "0002_engagement_open_follow_up_idx"),
+        ("engagements", "0003_engagement_history_of_links"),
         ("offers", "0002_offer_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
