@@ -7,7 +7,6 @@ offers and themes read per chunk), so memory stays flat however many rows there 
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -18,8 +17,8 @@ from django.utils import timezone
 
 from engagements.imports import LIST_SEPARATOR
 from engagements.models import Channel, Engagement, EngagementKind, EngagementStatus
+from lga_portal.csv_export import csv_download, spreadsheet_safe
 
-BOM = "\ufeff"  # so Excel opens the file as UTF-8
 CHUNK_SIZE = 2_000
 # Column names follow the import's where they mean the same, so an export can be re-imported
 # after deleting the columns the import does not take (id, council_code, region, adviser_email, ...).
@@ -45,13 +44,10 @@ HEADER = (
     "created_at",
     "modified_at",
 )
-# Spreadsheets run a cell that starts with one of these as a formula; an apostrophe stops that.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text(value: str) -> str:
-    value = value or ""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return spreadsheet_safe(value or "")
 
 
 def _joined(items: Iterable) -> str:
@@ -162,26 +158,5 @@ def engagement_rows(queryset: QuerySet) -> Iterator[list[str]]:
             ]
 
 
-class _Echo:
-    """A file-like object whose write returns the text, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
-    """CSV text for ``rows``, line by line, starting with a UTF-8 byte-order mark."""
-    writer = csv.writer(_Echo())
-    yield BOM
-    for row in rows:
-        yield writer.writerow(row)
-
-
 def engagements_csv_response(queryset: QuerySet, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in csv_lines(engagement_rows(queryset))),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_download(engagement_rows(queryset), filename)

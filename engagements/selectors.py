@@ -337,7 +337,9 @@ HISTORY_LINKS = {
 def _linked(record, name: str) -> tuple[str, ...]:
     """The names linked through ``name`` at the version ``record`` holds."""
     target = HISTORY_LINKS[name][1]
-    return tuple(sorted(str(getattr(link, target)) for link in getattr(record, f"historicalengagement_{name}_set").all()))
+    return tuple(
+        sorted(str(getattr(link, target)) for link in getattr(record, f"historicalengagement_{name}_set").all())
+    )
 
 
 @dataclass(frozen=True)
@@ -375,7 +377,9 @@ def engagement_history(engagement: Engagement, *, show_private_notes: bool) -> l
     """
     records = list(
         engagement.history.select_related("history_user")
-        .prefetch_related(*(f"historicalengagement_{name}_set__{target}" for name, (_, target) in HISTORY_LINKS.items()))
+        .prefetch_related(
+            *(f"historicalengagement_{name}_set__{target}" for name, (_, target) in HISTORY_LINKS.items())
+        )
         .order_by("history_date", "history_id")
     )
     fields = [f for f in HISTORY_FIELDS if show_private_notes or f != "private_notes"]

@@ -151,7 +151,9 @@ def engagement_changes_since(engagement: Engagement, version: int) -> list[tuple
             )
     for name in ENGAGEMENT_M2M:
         target = getattr(Engagement, name).field.m2m_reverse_field_name()
-        before = [getattr(link, target) for link in getattr(old, f"historicalengagement_{name}_set").select_related(target)]
+        before = [
+            getattr(link, target) for link in getattr(old, f"historicalengagement_{name}_set").select_related(target)
+        ]
         after = list(getattr(engagement, name).all())
         if sorted(map(str, before)) != sorted(map(str, after)):
             label = str(Engagement._meta.get_field(name).verbose_name).capitalize()

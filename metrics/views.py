@@ -7,7 +7,6 @@ engaged. Staff with the permission: the survey rounds upload.
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.models import Council
 from engagements.selectors import offers_with_take_up, themes_with_take_up
+from lga_portal.csv_export import csv_download
 from metrics.coverage import coverage_breakdown
 from metrics.forms import CoverageForm, PeriodForm, SurveyOptionsForm, SurveyRoundsUploadForm
 from metrics.highlights import highlights_csv_rows, highlights_report
@@ -320,13 +320,6 @@ def highlights(request: HttpRequest) -> HttpResponse:
     return render(request, "metrics/highlights_report.html", context)
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 def highlights_csv(request: HttpRequest) -> HttpResponse:
     form = _report_form(request)
@@ -334,10 +327,5 @@ def highlights_csv(request: HttpRequest) -> HttpResponse:
         problems = [error for errors in form.errors.values() for error in errors]
         return HttpResponse("\n".join(problems) + "\n", status=400, content_type="text/plain; charset=utf-8")
     report = highlights_report(form.start, form.end, include_councils=can_view_coverage(request.user))
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in highlights_csv_rows(report)), content_type="text/csv; charset=utf-8"
-    )
     filename = f"lga-highlights-{form.start.isoformat()}-to-{form.end.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_download(highlights_csv_rows(report), filename)

@@ -9,19 +9,16 @@ Python's ``utf-8-sig`` skip it).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
-from decimal import Decimal, InvalidOperation
+from itertools import chain
 
 from django.http import StreamingHttpResponse
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
-BOM = "\ufeff"
+from lga_portal.csv_export import CONTENT_TYPE, csv_download, csv_lines, spreadsheet_safe
+
 JOIN = "; "
-# Cells a spreadsheet would run as a formula are prefixed with an apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 1000
 
 
@@ -61,23 +58,12 @@ def _flatten(value, prefix: str, out: dict) -> None:
         out[prefix] = _cell(value)
 
 
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except InvalidOperation:
-        return False
-    return True
-
-
 def _cell(value) -> str:
     if value is None:
         return ""
     if value is True or value is False:
         return "true" if value else "false"
-    text = str(value)
-    if text.startswith(FORMULA_STARTS) and not _is_number(text):
-        return "'" + text
-    return text
+    return spreadsheet_safe(str(value))
 
 
 def flatten_row(data: dict) -> dict[str, str]:
@@ -86,23 +72,9 @@ def flatten_row(data: dict) -> dict[str, str]:
     return out
 
 
-def csv_lines(columns: list[str], rows: Iterable[dict]) -> Iterator[str]:
-    """The CSV text, a line at a time, header first."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def take() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writerow(columns)
-    yield BOM + take()
-    for row in rows:
-        flat = flatten_row(row)
-        writer.writerow([flat.get(column, "") for column in columns])
-        yield take()
+def csv_rows(columns: list[str], rows: Iterable[dict]) -> Iterator[list[str]]:
+    """The header, then each row flattened into ``columns``."""
+    return chain([columns], ([flat.get(column, "") for column in columns] for flat in map(flatten_row, rows)))
 
 
 def streaming_csv_response(serializer: serializers.Serializer, queryset, filename: str) -> StreamingHttpResponse:
@@ -118,9 +90,7 @@ def streaming_csv_rows_response(
     serializer: serializers.Serializer, rows: Iterable[dict], filename: str
 ) -> StreamingHttpResponse:
     """Stream ``rows``, already in ``serializer``'s representation, as CSV with its columns."""
-    response = StreamingHttpResponse(csv_lines(csv_columns(serializer), rows), content_type=CSVRenderer.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_download(csv_rows(csv_columns(serializer), rows), filename)
 
 
 class CSVRenderer(BaseRenderer):
@@ -129,7 +99,7 @@ class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
-    content_type = "text/csv; charset=utf-8"
+    content_type = CONTENT_TYPE
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
@@ -142,4 +112,4 @@ class CSVRenderer(BaseRenderer):
             columns = csv_columns(serializer)
         else:
             columns = list(flatten_row(data[0])) if data else []
-        return "".join(csv_lines(columns, data)).encode("utf-8")
+        return "".join(csv_lines(csv_rows(columns, data))).encode("utf-8")

@@ -15,7 +15,8 @@ from engagements.api.engagements import EngagementRows, EngagementSerializer
 from engagements.models import ContactRole, Engagement, EngagementKind, EngagementStatus
 from engagements.permissions import with_visible_notes
 from engagements.services import engagement_archive
-from lga_portal.api.renderers import csv_columns, csv_lines
+from lga_portal.api.renderers import csv_columns, csv_rows
+from lga_portal.csv_export import csv_lines
 from offers.models import Offer, Theme
 
 from .conftest import log
@@ -121,7 +122,9 @@ def test_csv_rows_are_the_serializers_rows(client_for, analyst, manager, adviser
     request.user = user
     engagements = Engagement.objects.order_by("modified_at", "pk") if feed else Engagement.objects.live()
     expected = serializer_rows(user, engagements)
-    assert text == "".join(csv_lines(csv_columns(EngagementSerializer(context={"request": request})), expected))
+    assert text == "".join(
+        csv_lines(csv_rows(csv_columns(EngagementSerializer(context={"request": request})), expected))
+    )
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     first = next(row for row in rows if row["id"] == str(varied[0].pk))
     assert first["offers"] == "; ".join(o.slug for o in varied[0].offers.all()) and first["hours"] == "1.50"

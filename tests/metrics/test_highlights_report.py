@@ -41,8 +41,9 @@ def expected_item(observation: Observation) -> str:
 
 
 def csv_rows(response) -> list[dict]:
-    body = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(body)))
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode()), "CSV starts with a byte-order mark so Excel reads UTF-8"
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 @pytest.fixture
