@@ -77,7 +77,12 @@ def offers_with_take_up(
     start: datetime.date, end: datetime.date, offers: QuerySet | None = None
 ) -> list[tuple[Offer, int, int]]:
     """(offer, councils, engagements) for offers taken up in the period, most councils first: two queries."""
-    rows = list(take_up_by_offer(start, end, offers))
+    return with_offers(take_up_by_offer(start, end, offers))
+
+
+def with_offers(rows) -> list[tuple[Offer, int, int]]:
+    """Take-up rows (e.g. one page of ``take_up_by_offer``) as (offer, councils, engagements): one query."""
+    rows = list(rows)
     by_id = Offer.objects.select_related("theme").in_bulk([row["offer_id"] for row in rows])
     return [(by_id[row["offer_id"]], row["councils"], row["engagements"]) for row in rows]
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.models import Council
-from engagements.selectors import offers_with_take_up, themes_with_take_up
+from engagements.selectors import take_up_by_offer, themes_with_take_up, with_offers
 from lga_portal.csv_export import csv_download
 from metrics.coverage import coverage_breakdown
 from metrics.forms import CoverageForm, PeriodForm, SurveyOptionsForm, SurveyRoundsUploadForm
@@ -287,7 +287,9 @@ def take_up(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "breadcrumbs": _crumbs(("Take-up of offers", None))}
     if form.is_valid():
         themes = themes_with_take_up(form.start, form.end)
-        offers = Paginator(offers_with_take_up(form.start, form.end), OFFERS_PER_PAGE).get_page(request.GET.get("page"))
+        # Only the page's offers are read, however many offers were taken up.
+        offers = Paginator(take_up_by_offer(form.start, form.end), OFFERS_PER_PAGE).get_page(request.GET.get("page"))
+        offers.object_list = with_offers(offers.object_list)
         context.update(
             start=form.start,
             end=form.end,
