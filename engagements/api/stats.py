@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.response import Response
 
 from engagements.models import Engagement
 from engagements.selectors import offers_with_take_up, themes_with_take_up
 from lga_portal.api.params import PeriodParamsSerializer, read_params
-from lga_portal.api.views import CSVListMixin
+from lga_portal.api.views import AggregateViewSet
 
 
 class TakeUpParamsSerializer(PeriodParamsSerializer):
@@ -31,14 +31,11 @@ class TakeUpRowSerializer(serializers.Serializer):
     end = serializers.DateField(help_text="Last day of the period.")
 
 
-class TakeUpViewSet(CSVListMixin, viewsets.GenericViewSet):
+class TakeUpViewSet(AggregateViewSet):
     """Distinct councils per offer (or theme) taken up in completed, unarchived engagements."""
 
     queryset = Engagement.objects.none()  # computed by the selectors; named for the schema generator
     serializer_class = TakeUpRowSerializer
-    permission_classes = [permissions.AllowAny]
-    pagination_class = None
-    throttle_scope = "stats"
 
     @extend_schema(
         summary="Offer take-up",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rest_framework import viewsets
+from rest_framework import permissions, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -52,3 +52,15 @@ class ReadOnlyViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
 
 class ModelViewSet(CSVListMixin, viewsets.ModelViewSet):
     """Read and write; subclasses route writes through their app's services."""
+
+
+class AggregateViewSet(CSVListMixin, viewsets.GenericViewSet):
+    """A public list of figures computed by a selector (coverage, take-up, survey trends).
+
+    Subclasses set ``serializer_class`` and ``queryset`` (an empty queryset of the model the
+    figures are about, which the schema generator reads) and implement ``list``.
+    """
+
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    throttle_scope = "stats"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.response import Response
 
 from engagements.models import Engagement
 from lga_portal.api.params import PeriodParamsSerializer, read_params
-from lga_portal.api.views import CSVListMixin
+from lga_portal.api.views import AggregateViewSet
 from metrics.models import Measure, Result, Survey
 from metrics.selectors import GROUPINGS, PERIODS, coverage, survey_trends
 
@@ -42,12 +42,9 @@ class CoverageRowSerializer(serializers.Serializer):
     )
 
 
-class CoverageViewSet(CSVListMixin, viewsets.GenericViewSet):
+class CoverageViewSet(AggregateViewSet):
     queryset = Engagement.objects.none()  # computed by the selector; named for the schema generator
     serializer_class = CoverageRowSerializer
-    permission_classes = [permissions.AllowAny]
-    pagination_class = None
-    throttle_scope = "stats"
 
     @extend_schema(
         summary="Engagement coverage",
@@ -91,12 +88,9 @@ class SurveyTrendRowSerializer(serializers.Serializer):
     )
 
 
-class SurveyTrendViewSet(CSVListMixin, viewsets.GenericViewSet):
+class SurveyTrendViewSet(AggregateViewSet):
     queryset = Result.objects.none()  # computed by the selector; named for the schema generator
     serializer_class = SurveyTrendRowSerializer
-    permission_classes = [permissions.AllowAny]
-    pagination_class = None
-    throttle_scope = "stats"
 
     @extend_schema(
         summary="Survey trends",
