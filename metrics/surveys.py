@@ -63,6 +63,71 @@ class SurveyTable:
         return [(row.measure, figure) for row in self.rows if (figure := row.figure_for(round_)) is not None]
 
 
+@dataclass(frozen=True)
+class SurveyChange:
+    """A percentage-point change and whether it is significant (None: cannot say)."""
+
+    change: Decimal | None
+    significant: bool | None
+
+
+@dataclass(frozen=True)
+class ChangeTable:
+    """Percentage-point changes as the survey page shows them: a row per measure, a column per round."""
+
+    heading: str
+    caption: str
+    rounds: list[SurveyRound]
+    rows: list[tuple[Measure, list[SurveyChange]]]
+
+
+def change_tables(table: SurveyTable, rows: list[SurveyMeasureRow]) -> list[ChangeTable]:
+    """The change from each measure's previous figure, then from the table's baseline round.
+
+    ``rows`` are the rows of ``table`` the reader asked for. A table with no rounds to compare
+    is left out.
+    """
+    tables = []
+    if len(table.rounds) > 1:
+        tables.append(
+            ChangeTable(
+                heading="Change from the previous round",
+                caption="Percentage-point change from each measure's previous figure",
+                rounds=table.rounds[1:],
+                rows=[
+                    (
+                        row.measure,
+                        [SurveyChange(f.change_from_previous, f.significant_from_previous) for f in row.figures[1:]],
+                    )
+                    for row in rows
+                ],
+            )
+        )
+    baseline = table.baseline
+    compared = [r for r in table.rounds if r != baseline]
+    if baseline is not None and compared:
+        name = f"round {baseline.number} ({baseline.label})"
+        tables.append(
+            ChangeTable(
+                heading=f"Change from {name}",
+                caption=f"Percentage-point change from {name}, the baseline you chose",
+                rounds=compared,
+                rows=[
+                    (
+                        row.measure,
+                        [
+                            SurveyChange(f.change_from_baseline, f.significant_from_baseline)
+                            for f in row.figures
+                            if f.round != baseline
+                        ],
+                    )
+                    for row in rows
+                ],
+            )
+        )
+    return tables
+
+
 def survey_table(survey: Survey, baseline: SurveyRound | None = None) -> SurveyTable:
     """Every measure across every round of ``survey``, with changes and their significance.
 

@@ -33,7 +33,7 @@ from metrics.permissions import can_import_survey_rounds, can_view_coverage
 from metrics.selectors import CoverageRow, Period, councils_not_engaged, period_start
 from metrics.services import SurveyImportRefused, survey_rounds_import
 from metrics.survey_import import template_csv
-from metrics.surveys import survey_table
+from metrics.surveys import change_tables, survey_table
 
 COUNCILS_PER_PAGE = 50
 OFFERS_PER_PAGE = 50
@@ -133,8 +133,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "survey": survey,
             "table": table,
             "rows": rows,
-            "compared_rounds": [r for r in table.rounds if r != table.baseline],
-            "later_rounds": table.rounds[1:],
+            "change_tables": change_tables(table, rows),
             "form": form,
             "can_import": can_import_survey_rounds(request.user),
             "breadcrumbs": _crumbs(("Surveys", reverse("metrics:survey_list")), (survey.name, None)),
