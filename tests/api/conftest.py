@@ -10,6 +10,26 @@ from engagements.services import engagement_create
 from lga_portal.api.tokens import api_token_create
 from offers.models import Offer, Theme
 
+# Every list endpoint of the API, for the tests that walk them all.
+LISTS = [
+    "/api/v1/themes/",
+    "/api/v1/offers/",
+    "/api/v1/audiences/",
+    "/api/v1/formats/",
+    "/api/v1/regions/",
+    "/api/v1/councils/",
+    "/api/v1/advisers/",
+    "/api/v1/engagements/",
+    "/api/v1/engagements/feed/",
+    "/api/v1/support-requests/",
+    "/api/v1/surveys/",
+    "/api/v1/rounds/",
+    "/api/v1/measures/",
+    "/api/v1/results/",
+    "/api/v1/indicators/",
+    "/api/v1/observations/",
+]
+
 
 @pytest.fixture
 def api():

@@ -9,28 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from engagements.models import ContactRole, SupportRequest
 from offers.models import Offer, Theme
 
-from .conftest import log
+from .conftest import LISTS, log
 
 pytestmark = pytest.mark.django_db
-
-LISTS = [
-    "/api/v1/themes/",
-    "/api/v1/offers/",
-    "/api/v1/audiences/",
-    "/api/v1/formats/",
-    "/api/v1/regions/",
-    "/api/v1/councils/",
-    "/api/v1/advisers/",
-    "/api/v1/engagements/",
-    "/api/v1/engagements/feed/",
-    "/api/v1/support-requests/",
-    "/api/v1/surveys/",
-    "/api/v1/rounds/",
-    "/api/v1/measures/",
-    "/api/v1/results/",
-    "/api/v1/indicators/",
-    "/api/v1/observations/",
-]
 
 
 @pytest.fixture
