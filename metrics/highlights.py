@@ -47,6 +47,13 @@ class ThemeHighlights:
         return f"theme-{self.theme.slug}" if self.theme else "theme-other"
 
     @property
+    def take_up_caption(self) -> str:
+        shown = len(self.offers_taken_up)
+        if self.offers_taken_up_count > shown:
+            return f"The {shown} offers taken up by most councils (of {self.offers_taken_up_count})"
+        return "Offers taken up"
+
+    @property
     def has_activity(self) -> bool:
         return bool(self.offers_launched or self.engagements or self.observations)
 
