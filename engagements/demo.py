@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from engagements.models import (
+    DEMO_IMPORT_PREFIX,
     Adviser,
     Channel,
     ContactRole,
@@ -32,7 +33,6 @@ from lga_portal import roles
 from offers.models import Offer, Theme
 
 DEMO_EMAIL_DOMAIN = "demo.example"
-DEMO_IMPORT_PREFIX = "demo:"
 START = datetime.date(2020, 1, 1)
 
 # Two advisers for the regions with the most councils, one elsewhere.
@@ -180,7 +180,7 @@ def load_demo(seed: int = 2020) -> list[str]:
         council.adviser = demo_adviser
     Council.objects.bulk_update(london, ["adviser"])
 
-    if Engagement.objects.filter(import_key__startswith=DEMO_IMPORT_PREFIX).exists():
+    if Engagement.objects.demo().exists():
         report.append("Demo engagements and support requests already present; left as they are.")
     else:
         engagements = _make_engagements(rng)
@@ -252,7 +252,7 @@ def _make_engagements(rng: random.Random, count: int = 4000) -> int:
             )
         )
     Engagement.objects.bulk_create(rows, batch_size=500)
-    saved = {e.import_key: e.pk for e in Engagement.objects.filter(import_key__startswith=DEMO_IMPORT_PREFIX)}
+    saved = {e.import_key: e.pk for e in Engagement.objects.demo()}
     role_links, offer_links, theme_links = [], [], []
     for index, role_list, offer_list, theme_list in links:
         pk = saved[rows[index].import_key]

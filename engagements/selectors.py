@@ -42,6 +42,11 @@ def _held_links(start: datetime.date, end: datetime.date) -> QuerySet:
     )
 
 
+def includes_demo(start: datetime.date, end: datetime.date) -> bool:
+    """Whether the engagements held in the period, which take-up and coverage count, include demo ones."""
+    return Engagement.objects.held().between(start, end).demo().exists()
+
+
 def offer_take_up(offer: Offer, start: datetime.date, end: datetime.date) -> int:
     """How many distinct councils took up (discussed or received) ``offer`` in the period."""
     return _held_links(start, end).filter(offer=offer).values("engagement__council_id").distinct().count()
