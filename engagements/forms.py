@@ -314,7 +314,12 @@ class EngagementFilterForm(forms.Form):
     )
     follow_up = forms.ChoiceField(
         label="Follow-up",
-        choices=[("", "Any"), ("due", "Due or overdue"), ("open", "Not done yet")],
+        choices=[
+            ("", "Any"),
+            ("due", "Due or overdue"),
+            ("long_overdue", "Overdue by more than four weeks"),
+            ("open", "Not done yet"),
+        ],
         required=False,
     )
     council = forms.ModelChoiceField(
