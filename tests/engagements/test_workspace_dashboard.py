@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from engagements.models import Council, Engagement, EngagementStatus, Region
+from engagements.models import ContactRole, Council, Engagement, EngagementStatus, Region
 from engagements.selectors import quarter_of
 from engagements.services import engagement_archive, support_request_acknowledge
 from tests.engagements.conftest import ALICE_COUNCILS
@@ -102,6 +102,14 @@ def test_only_long_overdue_follow_ups_still_say_so(client_as, alice, hartlepool)
 
 def text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_timeline_writes_roles_as_they_are_named(client_as, alice, hartlepool):
+    engagement = log(hartlepool, alice.adviser)
+    engagement.roles.set(ContactRole.objects.filter(slug__in=["chief-executive", "hr-director"]))
+    page = text_of(client_as(alice).get(reverse("workspace:council_timeline", args=[hartlepool.slug])).content.decode())
+    assert "With: Chief executive; HR director" in page
+    assert "hr director" not in page
 
 
 def test_logging_an_engagement_changes_the_coverage_this_quarter(client_as, alice, hartlepool):
