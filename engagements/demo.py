@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from engagements.models import (
+    DEMO_IMPORT_PREFIX,
     Adviser,
     Channel,
     ContactRole,
@@ -32,7 +33,6 @@ from lga_portal import roles
 from offers.models import Offer, Theme
 
 DEMO_EMAIL_DOMAIN = "demo.example"
-DEMO_IMPORT_PREFIX = "demo:"
 START = datetime.date(2020, 1, 1)
 
 # Two advisers for the regions with the most councils, one elsewhere.
@@ -49,11 +49,11 @@ ADVISER_NAMES = {
 }
 
 DEMO_USERS = [
-    # username, role group, staff (may use the admin)
-    ("demo-adviser", roles.PRINCIPAL_ADVISERS, False),
-    ("demo-analyst", roles.ANALYSTS, False),
-    ("demo-editor", roles.CATALOGUE_EDITORS, True),
-    ("demo-manager", roles.MANAGERS, True),
+    # username, role group, staff (may use the admin), the person's name
+    ("demo-adviser", roles.PRINCIPAL_ADVISERS, False, "Demo Adviser"),
+    ("demo-analyst", roles.ANALYSTS, False, "Demo Analyst"),
+    ("demo-editor", roles.CATALOGUE_EDITORS, True, "Demo Editor"),
+    ("demo-manager", roles.MANAGERS, True, "Demo Manager"),
 ]
 
 KIND_WEIGHTS = {
@@ -100,13 +100,15 @@ REQUEST_MESSAGES = [
 ]
 FIRST_NAMES = ["Sam", "Alex", "Jo", "Chris", "Ravi", "Megan", "Owen", "Leah", "Imran", "Grace", "Ben", "Zara"]
 LAST_NAMES = ["Patel", "Jones", "Williams", "Smith", "Brown", "Taylor", "Evans", "Wilson", "Ahmed", "Clarke"]
+# Written as the contact roles are (engagements/data/contact_roles.yaml), so a person's role reads
+# the same on a request as on the engagement it becomes.
 REQUEST_ROLES = [
     "Chief executive",
-    "Director of finance",
-    "Head of policy",
-    "Leader",
-    "Head of HR",
+    "Director of finance (section 151 officer)",
+    "Leader of the council",
+    "HR director",
     "Head of communications",
+    "Other senior officer",
 ]
 
 
@@ -114,10 +116,16 @@ def _adviser_email(name: str) -> str:
     return f"{name.lower().replace(' ', '.')}@{DEMO_EMAIL_DOMAIN}"
 
 
-def _ensure_user(username: str, group_name: str, is_staff: bool, email: str, full_name: str = "") -> tuple[object, str]:
+def demo_name(name: str) -> str:
+    """How a demo person is named everywhere: as an adviser, as a user in the history, in exports."""
+    return f"{name} (demo)"
+
+
+def _ensure_user(username: str, group_name: str, is_staff: bool, email: str, name: str) -> tuple[object, str]:
+    """The demo user, whose full name is the person's one demo name (``demo_name``)."""
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username, defaults={"email": email})
-    first, _, last = full_name.partition(" ")
+    first, _, last = demo_name(name).partition(" ")
     user.email, user.first_name, user.last_name, user.is_staff = email, first, last, is_staff
     password = secrets.token_urlsafe(12)
     user.set_password(password)
@@ -140,7 +148,7 @@ def load_demo(seed: int = 2020) -> list[str]:
             adviser, _ = Adviser.objects.update_or_create(
                 email=_adviser_email(name),
                 defaults={
-                    "name": f"{name} (demo)",
+                    "name": demo_name(name),
                     "phone": f"020 7664 {3000 + len(advisers):04d}",
                     "region": region,
                     "user": user,
@@ -159,16 +167,15 @@ def load_demo(seed: int = 2020) -> list[str]:
             council.adviser = region_advisers[index % len(region_advisers)]
         Council.objects.bulk_update(councils, ["adviser"])
 
-    for username, group, is_staff in DEMO_USERS:
-        full_name = "Demo " + group.rstrip("s").lower()
-        user, password = _ensure_user(username, group, is_staff, f"{username}@{DEMO_EMAIL_DOMAIN}", full_name)
+    for username, group, is_staff, name in DEMO_USERS:
+        user, password = _ensure_user(username, group, is_staff, f"{username}@{DEMO_EMAIL_DOMAIN}", name)
         credentials.append((username, group, password))
         if group == roles.PRINCIPAL_ADVISERS:
             # The role's demo user is also a demo adviser with councils of their own.
             Adviser.objects.update_or_create(
                 email=f"{username}@{DEMO_EMAIL_DOMAIN}",
                 defaults={
-                    "name": "Demo Adviser (demo)",
+                    "name": demo_name(name),
                     "phone": "020 7664 3999",
                     "user": user,
                     "region": Region.objects.get(slug="london"),
@@ -180,7 +187,7 @@ def load_demo(seed: int = 2020) -> list[str]:
         council.adviser = demo_adviser
     Council.objects.bulk_update(london, ["adviser"])
 
-    if Engagement.objects.filter(import_key__startswith=DEMO_IMPORT_PREFIX).exists():
+    if Engagement.objects.demo().exists():
         report.append("Demo engagements and support requests already present; left as they are.")
     else:
         engagements = _make_engagements(rng)
@@ -252,7 +259,7 @@ def _make_engagements(rng: random.Random, count: int = 4000) -> int:
             )
         )
     Engagement.objects.bulk_create(rows, batch_size=500)
-    saved = {e.import_key: e.pk for e in Engagement.objects.filter(import_key__startswith=DEMO_IMPORT_PREFIX)}
+    saved = {e.import_key: e.pk for e in Engagement.objects.demo()}
     role_links, offer_links, theme_links = [], [], []
     for index, role_list, offer_list, theme_list in links:
         pk = saved[rows[index].import_key]

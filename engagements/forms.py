@@ -25,6 +25,7 @@ from engagements.models import (
     SupportRequestStatus,
 )
 from engagements.services import ENGAGEMENT_FIELDS
+from lga_portal.forms import GovukDateField
 from offers.models import Offer, Theme
 
 COUNCIL_REQUIRED = "Choose the council the engagement was with."
@@ -34,7 +35,6 @@ KIND_REQUIRED = "Choose what kind of engagement it was."
 CHANNEL_REQUIRED = "Choose how the engagement took place."
 STATUS_REQUIRED = "Choose whether the engagement is planned, completed or cancelled."
 HOURS_INVALID = "Enter hours as a number, for example 1.5."
-FOLLOW_UP_INVALID = "Enter a real follow-up date, for example 27/3/2025."
 ADVISER_REQUIRED = "Choose the principal adviser who led the engagement: {council} has no principal adviser."
 CLOSE_REASON_REQUIRED = "Say why the request is being closed."
 IMPORT_FILE_REQUIRED = "Choose a CSV file to upload."
@@ -83,7 +83,11 @@ class EngagementForm(forms.Form):
     council = forms.TypedChoiceField(
         label="Council",
         coerce=int,
+        help_text="Start typing the council's name, or choose it from the list.",
         error_messages={"required": COUNCIL_REQUIRED, "invalid_choice": COUNCIL_REQUIRED},
+        # The public pages' council picker: GOV.UK's accessible autocomplete over this <select>
+        # (static/js/council-picker.js), the plain <select> without JavaScript.
+        widget=forms.Select(attrs={"data-module": "app-council-autocomplete"}),
     )
     adviser = forms.TypedChoiceField(
         label="Principal adviser",
@@ -92,12 +96,11 @@ class EngagementForm(forms.Form):
         empty_value=None,
         help_text="Leave as it is to use the council's principal adviser.",
     )
-    date = forms.DateField(
+    date = GovukDateField(
+        name="Date of the engagement",
         label="Date",
-        widget=DateInput(),
-        input_formats=DATE_INPUT_FORMATS,
-        help_text="For example, 27/3/2025.",
-        error_messages={"required": DATE_REQUIRED, "invalid": DATE_INVALID},
+        help_text="For example, 27 3 2025.",
+        error_messages={"required": DATE_REQUIRED},
     )
     kind = forms.ChoiceField(
         label="Kind of engagement",
@@ -142,13 +145,11 @@ class EngagementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Only you and managers can read these.",
     )
-    follow_up_on = forms.DateField(
+    follow_up_on = GovukDateField(
+        name="Follow-up date",
         label="Follow-up date (optional)",
         required=False,
-        widget=DateInput(),
-        input_formats=DATE_INPUT_FORMATS,
-        help_text="When to get back in touch, if you need to.",
-        error_messages={"invalid": FOLLOW_UP_INVALID},
+        help_text="When to get back in touch, if you need to. For example, 10 4 2025.",
     )
     follow_up_done = forms.BooleanField(label="The follow-up has been done", required=False)
     hours = forms.DecimalField(
@@ -314,7 +315,12 @@ class EngagementFilterForm(forms.Form):
     )
     follow_up = forms.ChoiceField(
         label="Follow-up",
-        choices=[("", "Any"), ("due", "Due or overdue"), ("open", "Not done yet")],
+        choices=[
+            ("", "Any"),
+            ("due", "Due or overdue"),
+            ("long_overdue", "Overdue by more than four weeks"),
+            ("open", "Not done yet"),
+        ],
         required=False,
     )
     council = forms.ModelChoiceField(

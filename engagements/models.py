@@ -281,6 +281,10 @@ def held_condition(prefix: str = "") -> Q:
 
 HELD = held_condition()
 
+# Demo engagements (``seed --demo``) carry an import key with this prefix, which no real import
+# or form writes: it is how figures built from engagements know they include demo data.
+DEMO_IMPORT_PREFIX = "demo:"
+
 
 class EngagementQuerySet(models.QuerySet):
     def live(self):
@@ -293,6 +297,10 @@ class EngagementQuerySet(models.QuerySet):
 
     def between(self, start: datetime.date, end: datetime.date):
         return self.filter(date__gte=start, date__lte=end)
+
+    def demo(self):
+        """Engagements made up by ``seed --demo`` (and the demo support requests it converts)."""
+        return self.filter(import_key__startswith=DEMO_IMPORT_PREFIX)
 
     def for_adviser(self, adviser: Adviser):
         return self.filter(adviser=adviser)

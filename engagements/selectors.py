@@ -42,6 +42,11 @@ def _held_links(start: datetime.date, end: datetime.date) -> QuerySet:
     )
 
 
+def includes_demo(start: datetime.date, end: datetime.date) -> bool:
+    """Whether the engagements held in the period, which take-up and coverage count, include demo ones."""
+    return Engagement.objects.held().between(start, end).demo().exists()
+
+
 def offer_take_up(offer: Offer, start: datetime.date, end: datetime.date) -> int:
     """How many distinct councils took up (discussed or received) ``offer`` in the period."""
     return _held_links(start, end).filter(offer=offer).values("engagement__council_id").distinct().count()
@@ -275,23 +280,44 @@ def dashboard_coverage(rows: list[Council], *, today: datetime.date) -> tuple[Co
 
 
 FOLLOW_UP_WINDOW_DAYS = 14
+# A follow-up overdue by more than this many days is "long overdue": still open, but no longer
+# what needs doing this week, so the dashboard counts those instead of listing them first.
+RECENTLY_OVERDUE_DAYS = 28
+
+
+def _open_follow_ups(engagements: QuerySet) -> QuerySet:
+    return (
+        engagements.live()
+        .filter(follow_up_done=False, follow_up_on__isnull=False)
+        .exclude(status=EngagementStatus.CANCELLED)
+    )
 
 
 def follow_ups_due(
-    engagements: QuerySet, *, today: datetime.date, within_days: int = FOLLOW_UP_WINDOW_DAYS
+    engagements: QuerySet,
+    *,
+    today: datetime.date,
+    within_days: int = FOLLOW_UP_WINDOW_DAYS,
+    overdue_days: int = RECENTLY_OVERDUE_DAYS,
 ) -> QuerySet:
-    """Open follow-ups that are overdue or due within ``within_days``, soonest first."""
+    """Open follow-ups that need action: overdue by up to ``overdue_days``, then those due
+    within ``within_days``, most overdue first (long-overdue ones: ``long_overdue_follow_ups``)."""
     return (
-        engagements.live()
+        _open_follow_ups(engagements)
         .filter(
-            follow_up_done=False,
-            follow_up_on__isnull=False,
+            follow_up_on__gte=today - datetime.timedelta(days=overdue_days),
             follow_up_on__lte=today + datetime.timedelta(days=within_days),
         )
-        .exclude(status=EngagementStatus.CANCELLED)
         .select_related("council", "adviser")
         .order_by("follow_up_on", "id")
     )
+
+
+def long_overdue_follow_ups(
+    engagements: QuerySet, *, today: datetime.date, overdue_days: int = RECENTLY_OVERDUE_DAYS
+) -> QuerySet:
+    """Open follow-ups overdue by more than ``overdue_days``."""
+    return _open_follow_ups(engagements).filter(follow_up_on__lt=today - datetime.timedelta(days=overdue_days))
 
 
 # The council timeline lists this many offers taken up, most recent first.
@@ -460,4 +486,6 @@ def engagements_for_list(user, filters: dict[str, Any], *, today: datetime.date 
         )
         if follow_up == "due":
             queryset = queryset.filter(follow_up_on__lte=today + datetime.timedelta(days=FOLLOW_UP_WINDOW_DAYS))
+        elif follow_up == "long_overdue":
+            queryset = queryset.filter(follow_up_on__lt=today - datetime.timedelta(days=RECENTLY_OVERDUE_DAYS))
     return queryset.order_by("-date", "-id")

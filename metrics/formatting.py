@@ -77,6 +77,31 @@ def format_period(start: datetime.date, end: datetime.date) -> str:
     return f"{format_date(start)} to {format_date(end)}"
 
 
+def format_span(start: datetime.date | None, end: datetime.date) -> str:
+    """When a figure applies: "June 2020" for a whole month, "1 April to 30 September 2020", or the day."""
+    if start is None or start == end:
+        return format_date(end)
+    next_day = end + datetime.timedelta(days=1)
+    if start.day == 1 and next_day.day == 1 and (start.year, start.month) == (end.year, end.month):
+        return f"{end:%B %Y}"
+    return format_period(start, end)
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: "Councils receiving support" → "councils receiving support".
+
+    The first letter is lowered only when the name opens with an ordinary word followed by
+    another lower-case word, so names that start with an acronym or a proper name ("LG Inform
+    page views", "COVID-19 …", "Social Work Together …") keep their capitals.
+    """
+    words = name.split()
+    if not words or not words[0][:1].isupper() or not words[0][1:].replace("-", "").islower():
+        return name
+    if len(words) > 1 and not words[1][:1].islower():
+        return name
+    return name[0].lower() + name[1:]
+
+
 def indicator_value(value: Decimal | None, unit: str, qualifier: str = "") -> str:
     """An indicator figure as the reports write it: "over 45 councils", "94%", "299–430 attendees".
 

@@ -2,9 +2,12 @@
 
 For a period, by theme: the offers available and those launched in it, take-up from
 engagements (distinct councils and engagements), and the indicator figures dated in it; then
-the survey rounds fielded in it with their changes, and engagement coverage. Everything is
-read in a fixed number of queries (see ``highlights_report``); ``highlights_csv_rows`` writes
-every figure of the report as CSV rows.
+the survey rounds fielded in it with their changes, and engagement coverage. Each theme opens
+with a few sentences built from those figures (``ThemeHighlights.figures_in_words`` and the
+template), as the printed reports did, before its tables. Everything is read in a fixed number
+of queries (see ``highlights_report``); ``highlights_csv_rows`` writes every figure of the
+report as CSV rows. Figures counted from engagements say so when the period holds demo
+engagements (``seed --demo``), so they are never mistaken for published ones.
 """
 
 from __future__ import annotations
@@ -16,15 +19,19 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Min, Q
 
 from engagements.models import Council
-from engagements.selectors import take_up_summary
-from metrics.formatting import plain_number
+from engagements.selectors import includes_demo, take_up_summary
+from metrics.formatting import format_span, in_sentence, indicator_value, plain_number
 from metrics.models import Observation
 from metrics.selectors import CoverageRow, Period, councils_not_engaged, coverage
 from metrics.surveys import RoundHighlights, survey_rounds_between
 from offers.models import Offer, Source, Theme
 
 # Offers listed under each theme's take-up, most councils first.
-TOP_OFFERS_PER_THEME = 10
+TOP_OFFERS_PER_THEME = 5
+# Headline figures quoted in a theme's opening sentences; the table below it has them all.
+FIGURES_IN_WORDS = 3
+# How figures counted from demo engagements are labelled, on the page and in the CSV.
+DEMO_LABEL = "demo data"
 
 
 @dataclass
@@ -57,6 +64,30 @@ class ThemeHighlights:
     def has_activity(self) -> bool:
         return bool(self.offers_launched or self.engagements or self.observations)
 
+    @property
+    def figures_in_words(self) -> list[str]:
+        """The first few headline figures as a sentence reads them, in the published wording:
+        "councils receiving bespoke support: over 45 councils (1 April to 30 September 2020)"."""
+        return [
+            f"{in_sentence(o.indicator.name)}: {observation_wording(o)} ({format_span(o.period_start, o.date)})"
+            for o in self.observations[:FIGURES_IN_WORDS]
+        ]
+
+    @property
+    def more_figures(self) -> int:
+        """Headline figures left out of the opening sentences (they are in the table)."""
+        return max(len(self.observations) - FIGURES_IN_WORDS, 0)
+
+    @property
+    def lead_offer(self) -> tuple[Offer, int, int] | None:
+        """The offer taken up by most councils, if any was."""
+        return self.offers_taken_up[0] if self.offers_taken_up else None
+
+
+def observation_wording(observation: Observation) -> str:
+    """A figure as published: "over 45 councils", "more than 40,000 views"."""
+    return indicator_value(observation.value, observation.indicator.unit, observation.qualifier)
+
 
 @dataclass
 class HighlightsReport:
@@ -71,6 +102,8 @@ class HighlightsReport:
     councils_not_engaged: list[Council] | None
     first_observation: datetime.date | None
     last_observation: datetime.date | None
+    # Whether the engagements the take-up and coverage figures count include demo ones.
+    includes_demo: bool = False
 
     @property
     def themes_with_activity(self) -> list[ThemeHighlights]:
@@ -111,6 +144,19 @@ class HighlightsReport:
                 found[highlights.round.source_id] = highlights.round.source
         return sorted(found.values(), key=lambda s: (s.published_on or datetime.date.max, s.key))
 
+    @property
+    def source_numbers(self) -> dict[int, int]:
+        """Source id -> its number in the list of sources (1, 2, …), for the tables' source column."""
+        return {source.pk: number for number, source in enumerate(self.sources, 1)}
+
+    @property
+    def themes_launching(self) -> int:
+        return sum(1 for t in self.themes if t.offers_launched)
+
+    @property
+    def themes_taken_up(self) -> int:
+        return sum(1 for t in self.themes if t.engagements)
+
 
 def coverage_period_for(start: datetime.date, end: datetime.date) -> str:
     """Months for a period of up to six months, quarters for longer ones."""
@@ -120,7 +166,7 @@ def coverage_period_for(start: datetime.date, end: datetime.date) -> str:
 def highlights_report(start: datetime.date, end: datetime.date, *, include_councils: bool) -> HighlightsReport:
     """Assemble the report for ``start``–``end`` (inclusive).
 
-    13 queries however much data there is (12 when no offer was taken up: there are then no
+    14 queries however much data there is (13 when no offer was taken up: there are then no
     offers to fetch). Take-up reads the period's engagements once for the themes and their
     leading offers (``take_up_summary``); coverage probes an index per council and period.
 
@@ -193,6 +239,7 @@ def highlights_report(start: datetime.date, end: datetime.date, *, include_counc
         councils_not_engaged=not_engaged,
         first_observation=span["first"],
         last_observation=span["last"],
+        includes_demo=includes_demo(start, end),
     )
 
 
@@ -207,7 +254,10 @@ CSV_HEADER = [
     "period_start",
     "period_end",
     "source",
+    "note",  # "demo data" on the figures counted from demo engagements
 ]
+# The sections whose figures are counted from engagements (and so may include demo ones).
+ENGAGEMENT_SECTIONS = {"Take-up", "Coverage", "Council not engaged"}
 
 
 def _iso(day: datetime.date | None) -> str:
@@ -215,9 +265,19 @@ def _iso(day: datetime.date | None) -> str:
 
 
 def highlights_csv_rows(report: HighlightsReport) -> Iterator[list[str]]:
-    """Every figure in the report, one per row, header first: the report's CSV download."""
-    start, end = _iso(report.start), _iso(report.end)
+    """Every figure in the report, one per row, header first: the report's CSV download.
+
+    The last column, ``note``, says "demo data" on the figures counted from engagements when
+    the period's engagements include demo ones.
+    """
     yield CSV_HEADER
+    demo_note = DEMO_LABEL if report.includes_demo else ""
+    for row in _csv_figures(report):
+        yield [*row, demo_note if row[0] in ENGAGEMENT_SECTIONS else ""]
+
+
+def _csv_figures(report: HighlightsReport) -> Iterator[list[str]]:
+    start, end = _iso(report.start), _iso(report.end)
     for theme in report.themes:
         name = theme.name
         if theme.theme is not None:

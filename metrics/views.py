@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.models import Council
-from engagements.selectors import take_up_by_offer, themes_with_take_up, with_offers
+from engagements.selectors import includes_demo, take_up_by_offer, themes_with_take_up, with_offers
 from lga_portal.csv_export import csv_download
 from metrics.coverage import coverage_breakdown
 from metrics.forms import CoverageForm, PeriodForm, SurveyOptionsForm, SurveyRoundsUploadForm
@@ -294,6 +294,7 @@ def take_up(request: HttpRequest) -> HttpResponse:
             end=form.end,
             themes=themes,
             offers_page=offers,
+            includes_demo=includes_demo(form.start, form.end),
             query_string=_query_string(request, "page"),
         )
     return render(request, "metrics/take_up.html", context)

@@ -144,7 +144,7 @@ def test_an_edit_made_in_the_admin_survives_a_second_run(client, make_user):
 def test_demo_data_gives_every_page_something_and_is_not_duplicated(capsys):
     from django.contrib.auth import get_user_model
 
-    from engagements.models import Adviser, Engagement, SupportRequest
+    from engagements.models import Adviser, ContactRole, Engagement, SupportRequest
     from lga_portal import roles
 
     call_command("seed", demo=True)
@@ -156,5 +156,17 @@ def test_demo_data_gives_every_page_something_and_is_not_duplicated(capsys):
     for group in (roles.PRINCIPAL_ADVISERS, roles.ANALYSTS, roles.CATALOGUE_EDITORS, roles.MANAGERS):
         assert users.filter(groups__name=group, email__endswith="@demo.example").exists()
     assert "password:" in capsys.readouterr().out
+    # One person, one name: a demo adviser's sign-in (shown in engagement histories) is named as
+    # the adviser is (shown on councils, engagements and exports).
+    demo_advisers = Adviser.objects.filter(email__endswith="@demo.example").select_related("user")
+    assert demo_advisers.count() == 13  # 12 in the regions and the demo-adviser user
+    for adviser in demo_advisers:
+        assert adviser.user.get_full_name() == adviser.name, adviser.email
+    assert users.get(username="demo-adviser").get_full_name() == "Demo Adviser (demo)"
+    assert users.get(username="demo-manager").get_full_name() == "Demo Manager (demo)"
+    # Requesters' roles are written as the contact roles are ("HR director").
+    role_names = set(ContactRole.objects.values_list("name", flat=True))
+    requested = set(SupportRequest.objects.values_list("role", flat=True))
+    assert "HR director" in requested and requested <= role_names
     call_command("seed", demo=True)
     assert (Engagement.objects.count(), SupportRequest.objects.count()) == first

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -52,6 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = selectors.dashboard_councils(councils, today=today, sort=sort, descending=descending)
     this_quarter, last_quarter = selectors.dashboard_coverage(rows, today=today)
     follow_ups = list(selectors.follow_ups_due(engagements, today=today)[: LIST_LIMIT + 1])
+    long_overdue = selectors.long_overdue_follow_ups(engagements, today=today).count()
     waiting = list(requests.open().with_related().order_by("created_at")[: LIST_LIMIT + 1])
     return render(
         request,
@@ -69,6 +72,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "last_quarter": last_quarter,
             "follow_ups": follow_ups[:LIST_LIMIT],
             "more_follow_ups": len(follow_ups) > LIST_LIMIT,
+            "long_overdue": long_overdue,
+            "recently_overdue_days": selectors.RECENTLY_OVERDUE_DAYS,
+            "due_this_week": today + datetime.timedelta(days=7),
             "waiting_requests": waiting[:LIST_LIMIT],
             "more_requests": len(waiting) > LIST_LIMIT,
             "today": today,

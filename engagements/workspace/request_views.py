@@ -12,23 +12,33 @@ from django.views.decorators.http import require_http_methods, require_POST
 from engagements import permissions, services
 from engagements.forms import CloseRequestForm, EngagementForm, RequestFilterForm, apply_service_errors
 from engagements.models import SupportRequest, SupportRequestStatus
-from engagements.workspace.access import paginate, query_string, workspace_view
+from engagements.workspace.access import paginate, query_string, sort_from, workspace_view
 
 REQUESTS_PER_PAGE = 25
+# Sort keys of the inbox: query-string value -> ordering, ascending; newest first by default.
+REQUEST_SORTS = {
+    "received": ["created_at", "id"],
+    "council": ["council__name", "created_at", "id"],
+    "offer": ["offer__title", "created_at", "id"],
+    "status": ["status", "created_at", "id"],
+}
+REQUEST_DEFAULT_SORT = "received"
 
 
 @workspace_view
 def request_list(request: HttpRequest) -> HttpResponse:
-    """The requests for the adviser's councils (a manager's: all), waiting ones by default."""
+    """The requests for the adviser's councils (a manager's: all), waiting ones by default, newest first."""
     filter_form = RequestFilterForm(request.GET)
     status = filter_form.status_filter()
     requests = permissions.requests_for(request.user).with_related()
     if status == "open":
-        requests = requests.open().order_by("created_at")
+        requests = requests.open()
     elif status != "all":
-        requests = requests.filter(status=status).order_by("-created_at")
-    else:
-        requests = requests.order_by("-created_at")
+        requests = requests.filter(status=status)
+    sort, descending = sort_from(request.GET, REQUEST_SORTS, REQUEST_DEFAULT_SORT)
+    if request.GET.get("sort") not in REQUEST_SORTS:
+        descending = True  # by default (or for an unknown sort) what arrived last comes first
+    requests = requests.order_by(*(f"-{field}" if descending else field for field in REQUEST_SORTS[sort]))
     return render(
         request,
         "workspace/request_list.html",
@@ -38,6 +48,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "page_obj": paginate(request, requests, REQUESTS_PER_PAGE),
             "query_string": query_string(request.GET),
             "manager": permissions.is_manager(request.user),
+            "sort": sort,
+            "descending": descending,
         },
     )
 

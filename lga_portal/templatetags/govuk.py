@@ -6,6 +6,8 @@ templates/includes/ (field.html, error_summary.html, pagination.html).
 
 from django import forms, template
 
+from lga_portal.forms import GovukDateInput
+
 register = template.Library()
 
 # Widget kinds that templates/includes/field.html knows how to lay out.
@@ -36,10 +38,12 @@ def nav_current(path, href):
 
 @register.filter
 def widget_kind(field):
-    """One of: hidden, checkbox, checkboxes, radios, select, textarea, file, input."""
+    """One of: hidden, date (day, month, year), checkbox, checkboxes, radios, select, textarea, file, input."""
     widget = field.field.widget
     if widget.is_hidden:
         return "hidden"
+    if isinstance(widget, GovukDateInput):
+        return "date"
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
@@ -92,6 +96,12 @@ def govuk_widget(field, extra_class=""):
     """
     kind = widget_kind(field)
     widget = field.field.widget
+    if kind == "date":
+        # The date input marks the boxes that are wrong; a rule broken by the whole date (say,
+        # too far ahead) marks all three. Its fieldset, not a box, carries the description.
+        if field.errors and not widget.error_parts:
+            widget.error_parts = {"day", "month", "year"}
+        return field.as_widget()
     if kind == "hidden":
         return field.as_widget()
     error = bool(field.errors)

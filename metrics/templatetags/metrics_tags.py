@@ -45,6 +45,18 @@ def long_date(day):
 
 
 @register.filter
+def span(start, end):
+    """When a figure applies: "June 2020", "1 April to 30 September 2020" or one day."""
+    return formatting.format_span(start, end)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]``, or "" when it is missing."""
+    return mapping.get(key, "")
+
+
+@register.filter
 def observation_value(observation):
     """An indicator figure as published: "over 45 councils"."""
     if observation is None:

@@ -58,7 +58,8 @@ def test_a_demo_adviser_logs_converts_and_exports(page, seeded_live_server, demo
     check(page, council.name)
     page.click("main a.govuk-button:has-text('Log an engagement')")
     check(page, "Log an engagement")
-    assert page.eval_on_selector("#id_council", "s => s.options[s.selectedIndex].text") == council.name
+    assert page.eval_on_selector("#id_council-select", "s => s.options[s.selectedIndex].text") == council.name
+    assert page.input_value("#id_council") == council.name  # the autocomplete shows it too
     page.select_option("#id_kind", "ceo_one_to_one")
     page.check("label:has-text('Chief executive') >> xpath=preceding-sibling::input")
     page.fill("#id_summary", "Quarterly one-to-one with the chief executive.")

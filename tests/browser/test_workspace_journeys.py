@@ -36,21 +36,23 @@ def test_logging_an_engagement_with_the_keyboard_only(page, seeded_live_server, 
     page.wait_for_url(base + "/workspace/engagements/new/")
     check(page, "Log an engagement")
 
-    # The council: search, and the only match is chosen.
-    tab_to(page, "#council-filter")
+    # The council: the public pages' autocomplete; the first match is chosen with Enter.
+    tab_to(page, "#id_council")
     page.keyboard.type("middlesbro")
-    assert page.locator("#council-filter-status").inner_text() == "1 council matches"
-    assert page.eval_on_selector("#id_council", "s => s.options[s.selectedIndex].text") == "Middlesbrough"
+    page.wait_for_selector("#id_council__listbox li")
+    page.keyboard.press("Enter")
+    assert page.eval_on_selector("#id_council-select", "s => s.options[s.selectedIndex].text") == "Middlesbrough"
     # The kind: type-ahead in the list.
     tab_to(page, "#id_kind")
     page.keyboard.type("Visit")
     # How: arrow keys move through the radios.
     tab_to(page, "input[name='channel']:checked")
     page.keyboard.press("ArrowLeft")  # from "Video call" to "In person"
-    tab_to(page, "#id_roles_0")
-    page.keyboard.press("Space")
     tab_to(page, "#id_summary")
     page.keyboard.type("Visited the leader and chief executive.")
+    # Past the first Save button, the optional details.
+    tab_to(page, "#id_roles_0")
+    page.keyboard.press("Space")
     # An offer, found with the search box and ticked.
     tab_to(page, "#offer-search")
     page.keyboard.type("finance leadership")

@@ -1,6 +1,7 @@
 """The dashboard and the council timeline: what they show, and that their query counts are fixed."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from engagements.models import Council, Engagement, EngagementStatus, Region
+from engagements.models import ContactRole, Council, Engagement, EngagementStatus, Region
 from engagements.selectors import quarter_of
 from engagements.services import engagement_archive, support_request_acknowledge
 from tests.engagements.conftest import ALICE_COUNCILS
@@ -52,6 +53,63 @@ def test_an_adviser_sees_their_councils_with_last_engagement_and_what_needs_doin
     assert "Your councils" in html and "Follow-ups due or overdue" in html
     assert [e.council for e in response.context["follow_ups"]] == [hartlepool]
     assert [r.council for r in response.context["waiting_requests"]] == [hartlepool]
+
+
+def test_follow_ups_put_what_needs_action_first_and_count_the_long_overdue(client_as, alice, hartlepool, stockton):
+    def follow_up(council, days: int, **extra):
+        return log(
+            council,
+            alice.adviser,
+            date=today() - datetime.timedelta(days=400),
+            follow_up_on=today() + datetime.timedelta(days=days),
+            **extra,
+        )
+
+    long_ago = [follow_up(hartlepool, -200), follow_up(stockton, -90), follow_up(hartlepool, -29)]
+    recent = follow_up(stockton, -3)
+    this_week = follow_up(hartlepool, 2)
+    next_week = follow_up(stockton, 10)
+    follow_up(hartlepool, 30)  # not due yet
+    follow_up(hartlepool, -1, follow_up_done=True)  # done
+    response = client_as(alice).get(DASHBOARD)
+    assert response.context["follow_ups"] == [recent, this_week, next_week]
+    html = response.content.decode()
+    listed = html[html.index('id="follow-ups"') : html.index('id="requests"')]
+    overdue, due = 'govuk-tag--red">Overdue', 'govuk-tag--yellow">Due this week'
+    assert listed.count(overdue) == 1 and listed.count(due) == 1
+    assert listed.index(overdue) < listed.index(due)
+    # The long-overdue ones are a count with a link to the list of them.
+    assert f"{len(long_ago)} follow-ups overdue by more than 28 days" in text_of(listed)
+    link = f"/workspace/engagements/?follow_up=long_overdue&amp;adviser={alice.adviser.pk}"
+    assert link in listed
+    in_list = client_as(alice).get(
+        "/workspace/engagements/", {"follow_up": "long_overdue", "adviser": alice.adviser.pk}
+    )
+    assert set(in_list.context["page_obj"]) == set(long_ago)
+
+
+def test_only_long_overdue_follow_ups_still_say_so(client_as, alice, hartlepool):
+    log(
+        hartlepool,
+        alice.adviser,
+        date=today() - datetime.timedelta(days=100),
+        follow_up_on=today() - datetime.timedelta(days=60),
+    )
+    text = text_of(client_as(alice).get(DASHBOARD).content.decode())
+    assert "No follow-ups are due in the next two weeks or overdue in the last 28 days." in text
+    assert "1 follow-up overdue by more than 28 days" in text
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_timeline_writes_roles_as_they_are_named(client_as, alice, hartlepool):
+    engagement = log(hartlepool, alice.adviser)
+    engagement.roles.set(ContactRole.objects.filter(slug__in=["chief-executive", "hr-director"]))
+    page = text_of(client_as(alice).get(reverse("workspace:council_timeline", args=[hartlepool.slug])).content.decode())
+    assert "With: Chief executive; HR director" in page
+    assert "hr director" not in page
 
 
 def test_logging_an_engagement_changes_the_coverage_this_quarter(client_as, alice, hartlepool):
@@ -147,9 +205,10 @@ def add_engagements(adviser, councils, per_council: int):
             )
 
 
-# Sign-in session and user, permissions, the adviser record, then the page's own queries.
-ADVISER_DASHBOARD_QUERIES = 8
-MANAGER_DASHBOARD_QUERIES = 10
+# Sign-in session and user, permissions, the adviser record, then the page's own queries
+# (among them the count of long-overdue follow-ups).
+ADVISER_DASHBOARD_QUERIES = 9
+MANAGER_DASHBOARD_QUERIES = 11
 
 
 def test_the_adviser_dashboard_makes_a_fixed_number_of_queries(client_as, alice, django_assert_num_queries):

@@ -11,7 +11,7 @@ from engagements.forms import (
     ADVISER_REQUIRED,
     CONFLICT_NEXT_STEP,
     COUNCIL_REQUIRED,
-    DATE_INVALID,
+    DATE_REQUIRED,
     KIND_REQUIRED,
     VERSION_MISSING,
 )
@@ -26,6 +26,7 @@ from engagements.models import (
     EngagementKind,
 )
 from engagements.services import ALREADY_ARCHIVED, STALE_VERSION
+from lga_portal.forms import DATE_MUST_BE_REAL, DATE_MUST_INCLUDE
 from offers.models import Offer, Theme
 from tests.engagements.factories import error_summary, field_error, log
 
@@ -117,7 +118,7 @@ def test_save_and_log_another_comes_back_to_a_fresh_form_keeping_the_date_and_ki
     [
         ({"council": ""}, "council", COUNCIL_REQUIRED),
         ({"kind": ""}, "kind", KIND_REQUIRED),
-        ({"date": "31/02/2025"}, "date", DATE_INVALID),
+        ({"date": "31/02/2025"}, "date", DATE_MUST_BE_REAL.format(name="Date of the engagement")),
         ({"date": (timezone.localdate() + datetime.timedelta(days=400)).isoformat()}, "date", DATE_TOO_FAR_AHEAD),
         ({"hours": "-2"}, "hours", HOURS_NEGATIVE),
         (
@@ -140,6 +141,66 @@ def test_bad_input_is_refused_by_the_field_and_in_the_summary_keeping_what_was_t
     assert response.context["form"]["summary"].value() == "Typed summary that must survive"
     assert "<title>Error: " in response.content.decode()
     assert not Engagement.objects.exists()
+
+
+def parts(day, month, year, name="date"):
+    return {f"{name}_day": day, f"{name}_month": month, f"{name}_year": year}
+
+
+@pytest.mark.parametrize(
+    ("date_parts", "field", "message", "marked"),
+    [
+        (
+            parts("10", "", "2024"),
+            "date",
+            DATE_MUST_INCLUDE.format(name="Date of the engagement", parts="a month"),
+            ["month"],
+        ),
+        (parts("", "5", ""), "date", "Date of the engagement must include a day and year.", ["day", "year"]),
+        (parts("", "", ""), "date", DATE_REQUIRED, ["day", "month", "year"]),
+        (parts("31", "2", "2025"), "date", "Date of the engagement must be a real date.", ["day", "month", "year"]),
+        (parts("1", "May", "2024"), "date", "Date of the engagement must be a real date.", ["day", "month", "year"]),
+        (parts("1", "5", "24"), "date", "Date of the engagement must be a real date.", ["day", "month", "year"]),
+        (
+            {**parts("10", "5", "2024"), **parts("12", "6", "", name="follow_up_on")},
+            "follow_up_on",
+            "Follow-up date must include a year.",
+            ["year"],
+        ),
+    ],
+    ids=["no month", "no day or year", "empty", "31 February", "a word", "two-digit year", "follow-up year"],
+)
+def test_the_govuk_date_input_says_what_is_missing_and_marks_those_boxes(
+    client_as, alice, hartlepool, date_parts, field, message, marked
+):
+    data = {key: value for key, value in form_data(hartlepool).items() if key != "date"}
+    response = client_as(alice).post(NEW, {**data, **date_parts})
+    assert error_summary(response) == [message]
+    assert field_error(response, field) == message
+    page = response.content.decode()
+    for part in ("day", "month", "year"):
+        box = re.search(rf'<input class="([^"]*)" id="id_{field}_{part}" name="{field}_{part}"', page)
+        assert box, f"no {part} box for {field}"
+        assert ("govuk-input--error" in box.group(1)) == (part in marked), part
+        assert f'value="{date_parts[f"{field}_{part}"]}"' in page[box.start() : box.start() + 300]  # kept as typed
+    # The summary's link goes to the first box that is wrong.
+    assert f'href="#id_{field}_{marked[0]}"' in page
+    assert not Engagement.objects.exists()
+
+
+def test_a_date_in_three_boxes_is_saved(client_as, alice, hartlepool):
+    data = {key: value for key, value in form_data(hartlepool).items() if key != "date"}
+    response = client_as(alice).post(
+        NEW, {**data, **parts(" 7 ", "03", "2025"), **parts("14", "3", "2025", name="follow_up_on")}
+    )
+    assert response.status_code == 302
+    engagement = Engagement.objects.get()
+    assert engagement.date == datetime.date(2025, 3, 7) and engagement.follow_up_on == datetime.date(2025, 3, 14)
+    # Editing shows the boxes filled in.
+    page = client_as(alice).get(reverse("workspace:engagement_edit", args=[engagement.pk])).content.decode()
+    assert 'id="id_date_day" name="date_day" type="text" inputmode="numeric" value="7"' in page
+    assert 'id="id_date_year" name="date_year" type="text" inputmode="numeric" value="2025"' in page
+    assert 'type="date"' not in page  # no browser date picker
 
 
 def test_every_problem_is_reported_at_once(client_as, alice, hartlepool):

@@ -1,11 +1,13 @@
 """The support-requests inbox: who sees which requests, acknowledging, closing, converting."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from engagements.forms import CLOSE_REASON_REQUIRED
-from engagements.models import Engagement, EngagementKind, SupportRequestStatus
+from engagements.models import Council, Engagement, EngagementKind, SupportRequest, SupportRequestStatus
 from engagements.services import REQUEST_NOT_OPEN, support_request_close
 from tests.engagements.factories import error_summary, field_error, request_for
 
@@ -30,6 +32,59 @@ def test_the_inbox_shows_waiting_requests_by_default_and_filters_by_status(clien
     assert list(client.get(INBOX, {"status": "closed"}).context["page_obj"]) == [closed]
     assert set(client.get(INBOX, {"status": "all"}).context["page_obj"]) == {waiting, closed}
     assert list(client.get(INBOX, {"status": "bogus"}).context["page_obj"]) == [waiting]
+
+
+@pytest.fixture
+def three_requests(hartlepool):
+    """Requests received 10, 5 and 1 days ago from Alice's three councils (Hartlepool the oldest)."""
+    councils = [hartlepool, *Council.objects.filter(gss_code__in=["E06000002", "E06000003"]).order_by("gss_code")]
+    made = []
+    for days, council in zip([10, 5, 1], councils, strict=True):
+        support_request = request_for(council, email=f"someone@{council.slug}.example.org")
+        received = timezone.now() - datetime.timedelta(days=days)
+        SupportRequest.objects.filter(pk=support_request.pk).update(created_at=received)
+        made.append(support_request)
+    return made
+
+
+def test_the_inbox_is_newest_first_by_default_and_sorts_by_plain_links(client_as, alice, three_requests):
+    oldest, middle, newest = three_requests
+    client = client_as(alice)
+    response = client.get(INBOX)
+    assert list(response.context["page_obj"]) == [newest, middle, oldest]
+    html = response.content.decode()
+    assert "3 requests, newest first." in " ".join(html.replace("<strong>", "").replace("</strong>", "").split())
+    # The column it is sorted by says so to screen readers; its link turns the order round.
+    assert (
+        'aria-sort="descending"><a class="govuk-link app-sort-link" href="?sort=received&amp;dir=asc">Received' in html
+    )
+    assert html.count("aria-sort=") == 1
+    assert list(client.get(INBOX, {"sort": "received", "dir": "asc"}).context["page_obj"]) == [oldest, middle, newest]
+    by_council = client.get(INBOX, {"sort": "council"})
+    names = [r.council.name for r in by_council.context["page_obj"]]
+    assert names == sorted(names)
+    assert 'aria-sort="ascending"' in by_council.content.decode()
+    # Sorting keeps the status filter, and the filter keeps the sort.
+    by_status = client.get(INBOX, {"status": "all", "sort": "council", "dir": "desc"})
+    assert [r.council.name for r in by_status.context["page_obj"]] == sorted(names, reverse=True)
+    assert 'name="sort" value="council"' in by_status.content.decode()
+    # An unknown sort is ignored: newest first again.
+    assert list(client.get(INBOX, {"sort": "nonsense"}).context["page_obj"]) == [newest, middle, oldest]
+
+
+def test_the_inbox_makes_a_fixed_number_of_queries(client_as, alice, three_requests, django_assert_num_queries):
+    client = client_as(alice)
+    client.get(INBOX)
+    with django_assert_num_queries(INBOX_QUERIES):
+        client.get(INBOX, {"sort": "offer"})
+    for n in range(10):
+        request_for(three_requests[0].council, email=f"more-{n}@example.org")
+    with django_assert_num_queries(INBOX_QUERIES):
+        client.get(INBOX, {"sort": "offer"})
+
+
+# Sign-in session and user, permissions, the adviser record, then the count and the page of requests.
+INBOX_QUERIES = 7
 
 
 def test_acknowledging_a_request(client_as, alice, hartlepool):

@@ -10,6 +10,8 @@ from metrics.formatting import (
     format_number,
     format_period,
     format_signed,
+    format_span,
+    in_sentence,
     indicator_change,
     indicator_value,
     plain_number,
@@ -58,3 +60,29 @@ def test_indicator_changes_carry_their_unit():
 def test_periods():
     assert format_period(datetime.date(2020, 3, 1), datetime.date(2020, 9, 30)) == "1 March to 30 September 2020"
     assert format_period(datetime.date(2019, 3, 1), datetime.date(2020, 9, 30)) == "1 March 2019 to 30 September 2020"
+
+
+def test_when_a_figure_applies():
+    D = datetime.date
+    assert format_span(None, D(2020, 9, 30)) == "30 September 2020"
+    assert format_span(D(2020, 7, 15), D(2020, 7, 15)) == "15 July 2020"
+    assert format_span(D(2020, 6, 1), D(2020, 6, 30)) == "June 2020"
+    assert format_span(D(2020, 6, 2), D(2020, 6, 30)) == "2 June to 30 June 2020"
+    assert format_span(D(2020, 4, 1), D(2020, 9, 30)) == "1 April to 30 September 2020"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Councils receiving bespoke support", "councils receiving bespoke support"),
+        ("One-to-one meetings with chief executives", "one-to-one meetings with chief executives"),
+        ("Leaders saying LGA support had a positive impact", "leaders saying LGA support had a positive impact"),
+        ("LG Inform page views per month", "LG Inform page views per month"),
+        ("COVID-19 supply chain bulletin", "COVID-19 supply chain bulletin"),
+        ("Remote Council Meetings Hub views", "Remote Council Meetings Hub views"),
+        ("Social Work Together expressions of interest", "Social Work Together expressions of interest"),
+        ("CommsNet bulletin open rates", "CommsNet bulletin open rates"),
+    ],
+)
+def test_names_inside_a_sentence_keep_their_acronyms_and_proper_names(name, expected):
+    assert in_sentence(name) == expected

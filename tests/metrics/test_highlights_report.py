@@ -1,4 +1,5 @@
-"""The highlights report from live data: the seed figures of March–September 2020 and none outside."""
+"""The highlights report from live data: the seed figures of March–September 2020 and none outside,
+each theme's opening sentences built from its figures, and demo data marked as such."""
 
 import csv
 import datetime
@@ -8,13 +9,14 @@ import re
 import pytest
 from django.utils import timezone
 
-from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind
-from metrics.formatting import format_date, indicator_value
+from engagements.models import DEMO_IMPORT_PREFIX, Adviser, Channel, Council, Engagement, EngagementKind
+from metrics.formatting import format_date, format_span, indicator_value
 from metrics.forms import DATE_INVALID, PERIOD_REVERSED, PERIOD_TOO_LONG
+from metrics.highlights import DEMO_LABEL
 from metrics.models import Indicator, Observation
 from metrics.views import last_six_months
-from offers.models import Offer, Source
-from tests.metrics.html import rows, section, text
+from offers.models import Offer, Source, Theme
+from tests.metrics.html import cells, rows, section, text
 
 pytestmark = pytest.mark.django_db
 URL = "/reports/highlights/"
@@ -24,20 +26,20 @@ D = datetime.date
 
 
 def headline_items(page: str) -> set[str]:
-    """The text of every headline bullet: "Indicator: figure (dates)"."""
+    """Every row of the themes' headline-figure tables: "Indicator: figure (when)"."""
     items = set()
-    for block in re.findall(r"<h3[^>]*>Headlines</h3>(.*?)</ul>", page, flags=re.S):
-        for item in re.findall(r"<li>(.*?)</strong>\s*\((.*?)\)", block, flags=re.S):
-            items.add(f"{text(item[0])} ({text(item[1])})")
+    for table in re.findall(r"Headline figures, as published</caption>(.*?)</table>", page, flags=re.S):
+        for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", table, flags=re.S)[1:]:  # after the header row
+            name = text(re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, flags=re.S).group(1))
+            value, when, _source = cells(row)
+            items.add(f"{name}: {value} ({when})")
     return items
 
 
 def expected_item(observation: Observation) -> str:
-    dates = format_date(observation.date)
-    if observation.period_start and observation.period_start != observation.date:
-        dates = f"{format_date(observation.period_start)} to {dates}"
+    when = format_span(observation.period_start, observation.date)
     value = indicator_value(observation.value, observation.indicator.unit, observation.qualifier)
-    return f"{observation.indicator.name}: {value} ({dates})"
+    return f"{observation.indicator.name}: {value} ({when})"
 
 
 def csv_rows(response) -> list[dict]:
@@ -76,9 +78,9 @@ def test_march_to_september_2020_holds_the_seed_figures_of_the_window_and_none_o
         "Councils supported by Finance Improvement and Sustainability Advisers: 30 councils (30 September 2020)",
         "Signed coaching agreements for councillors: 44 (30 June 2020)",
         "Councils engaged in coaching for chief executives and senior officers: 88 councils (31 July 2020)",
-        "LG Inform page views per month: 222,000 page views (1 August 2020 to 31 August 2020)",
-        "LG Inform page views per month: 107,000 page views (1 June 2020 to 30 June 2020)",
-        "Councils receiving bespoke support: over 45 councils (1 April 2020 to 30 September 2020)",
+        "LG Inform page views per month: 222,000 page views (August 2020)",
+        "LG Inform page views per month: 107,000 page views (June 2020)",
+        "Councils receiving bespoke support: over 45 councils (1 April to 30 September 2020)",
         "Councillors receiving weekly first magazine COVID-19 bulletins: over 18,000 people (30 September 2020)",
     ]:
         assert item in shown or item.split(":")[0] not in {i.split(":")[0] for i in shown}, item
@@ -113,7 +115,7 @@ def test_the_survey_round_of_the_window_with_its_changes(client):
 def test_take_up_and_coverage_from_engagements(client, engagements_in_2020):
     page = client.get(URL, MARCH_TO_SEPTEMBER).content.decode()
     peer_support = section(page, 'id="theme-peer-support-heading"')
-    assert "2 councils took up this theme's offers, through 2 engagements" in text(peer_support)
+    assert "2 councils took part, through 2 engagements with principal advisers" in text(peer_support)
     assert rows(peer_support)["LGA Recovery and Renewal Panel"] == ["2", "2"]
     # 333 councils existed in 2020 (317 today plus 16 abolished in 2023); 2 were engaged.
     coverage = text(section(page, "Engagement with councils"))
@@ -202,7 +204,7 @@ def test_last_six_months_by_hand():
     assert last_six_months(D(2021, 3, 1)) == (D(2020, 9, 1), D(2021, 2, 28))
 
 
-def test_one_page_per_theme_when_printed(client):
+def test_a_section_for_each_theme_with_something_to_report_and_no_forced_page_breaks(client):
     page = client.get(URL, MARCH_TO_SEPTEMBER).content.decode()
     window = (D(2020, 3, 1), D(2020, 9, 30))
     with_figures = set(Observation.objects.between(*window).values_list("indicator__theme__slug", flat=True))
@@ -210,11 +212,14 @@ def test_one_page_per_theme_when_printed(client):
     themes = with_figures | with_launches
     assert len(themes) == 9
     for slug in themes:
-        assert f'<section class="app-page-break" id="theme-{slug}"' in page
-    assert page.count('class="app-page-break"') == len(themes) + 2  # then the survey and coverage
+        assert f'<section class="app-report-theme" id="theme-{slug}"' in page
+    assert page.count('<section class="app-report-theme"') == len(themes)
+    # Themes run on one after another in print, like the printed reports (see the browser test
+    # that pins the page count), rather than one theme to a page.
+    assert "app-page-break" not in page
 
 
-@pytest.mark.parametrize(("role", "queries"), [(None, 13), ("adviser", 17)])
+@pytest.mark.parametrize(("role", "queries"), [(None, 14), ("adviser", 18)])
 def test_report_query_count_is_fixed(client, make_user, django_assert_num_queries, engagements_in_2020, role, queries):
     if role:
         client.force_login(make_user(role))
@@ -241,8 +246,8 @@ def test_report_query_count_is_fixed(client, make_user, django_assert_num_querie
         b"".join(client.get(CSV_URL, MARCH_TO_SEPTEMBER).streaming_content)
 
 
-def test_each_theme_lists_its_ten_offers_taken_up_by_most_councils(client):
-    """However many offers a theme has, the report lists the ten most councils took up, and says of how many."""
+def test_each_theme_lists_its_five_offers_taken_up_by_most_councils(client):
+    """However many offers a theme has, the report lists the five most councils took up, and says of how many."""
     adviser = Adviser.objects.create(name="A", email="a@example.org")
     theme_offers = list(Offer.objects.filter(theme__slug="peer-support").order_by("id"))
     extra = [
@@ -260,11 +265,140 @@ def test_each_theme_lists_its_ten_offers_taken_up_by_most_councils(client):
             engagement.offers.add(offer)
     page = client.get(URL, MARCH_TO_SEPTEMBER).content.decode()
     peer_support = section(page, 'id="theme-peer-support-heading"')
-    assert "The 10 offers taken up by most councils (of 12)" in text(peer_support)
-    table = rows(peer_support)
-    assert [title for title in table if title != "Offer"] == [offer.title for offer in offers[:10]]
-    assert table[offers[0].title] == ["12", "12"] and table[offers[9].title] == ["3", "3"]
-    assert "12 councils took up this theme's offers, through 78 engagements" in text(peer_support)
+    assert "The 5 offers taken up by most councils (of 12)" in text(peer_support)
+    table = rows(peer_support[peer_support.index("offers taken up by most councils") :])
+    assert list(table) == [offer.title for offer in offers[:5]]
+    assert table[offers[0].title] == ["12", "12"] and table[offers[4].title] == ["8", "8"]
+    assert "12 councils took part, through 78 engagements with principal advisers" in text(peer_support)
+    assert f"the offer most took up was {offers[0].title} (12 councils)" in text(peer_support)
     report_csv = csv_rows(client.get(CSV_URL, MARCH_TO_SEPTEMBER))
     listed = {row["subject"] for row in report_csv if row["section"] == "Take-up" and row["theme"] == "Peer support"}
-    assert listed == {"Peer support", *(offer.title for offer in offers[:10])}
+    assert listed == {"Peer support", *(offer.title for offer in offers[:5])}
+
+
+@pytest.fixture
+def pilot_theme():
+    """A theme made in the test: one offer launched in the period, four figures, and take-up by three councils."""
+    theme = Theme.objects.create(name="Resilience pilots", slug="resilience-pilots", order=999)
+    source = Source.objects.create(key="pilot-report", title="Pilot report", published_on=D(2021, 1, 1))
+    launched = Offer.objects.create(
+        title="Pilot resilience review",
+        slug="pilot-resilience-review",
+        theme=theme,
+        summary="A review.",
+        launched_on=D(2020, 7, 1),
+    )
+    Offer.objects.create(title="Older pilot offer", slug="older-pilot-offer", theme=theme, summary="Older.")
+    figures = [
+        ("Councils receiving pilot support", "councils", 45, "over", D(2020, 4, 1), D(2020, 9, 30)),
+        ("Pilot hub views", "views", 40000, "more than", None, D(2020, 9, 30)),
+        ("Pilot webinars held", "count", 7, "", D(2020, 6, 1), D(2020, 6, 30)),
+        ("Pilot guides published", "count", 3, "", None, D(2020, 9, 30)),
+    ]
+    for order, (name, unit, value, qualifier, period_start, day) in enumerate(figures):
+        indicator = Indicator.objects.create(
+            name=name, slug=name.lower().replace(" ", "-"), unit=unit, theme=theme, order=order
+        )
+        Observation.objects.create(
+            indicator=indicator, date=day, period_start=period_start, value=value, qualifier=qualifier, source=source
+        )
+    adviser = Adviser.objects.create(name="P", email="p@example.org")
+    councils = list(Council.objects.active().order_by("gss_code")[:3])
+    for council, day in [
+        (councils[0], D(2020, 7, 2)),
+        (councils[0], D(2020, 8, 2)),
+        (councils[1], D(2020, 8, 9)),
+        (councils[2], D(2020, 9, 1)),
+    ]:
+        engagement = Engagement.objects.create(
+            council=council, adviser=adviser, date=day, kind=EngagementKind.PANEL, channel=Channel.VIDEO
+        )
+        engagement.offers.add(launched)
+    return theme
+
+
+def test_each_theme_opens_with_sentences_built_from_its_figures_before_its_tables(client, pilot_theme):
+    page = client.get(URL, MARCH_TO_SEPTEMBER).content.decode()
+    pilot = page[page.index('id="theme-resilience-pilots-heading"') :]
+    pilot = pilot[: pilot.index("</section>")]
+    words = text(pilot)
+    assert (
+        "1 offer was launched in the period: Pilot resilience review (1 July 2020). "
+        "2 offers were available by the end of it." in words
+    )
+    # The published wording of each figure ("over 45 councils", "more than 40,000 views"), and when.
+    assert (
+        "Delivered, as published: councils receiving pilot support: over 45 councils (1 April to 30 September 2020); "
+        "pilot hub views: more than 40,000 views (30 September 2020); pilot webinars held: 7 (June 2020); "
+        "and 1 more figure in the table below." in words
+    )
+    assert (
+        "3 councils took part, through 4 engagements with principal advisers; "
+        "the offer most took up was Pilot resilience review (3 councils)." in words
+    )
+    assert "Demo data" not in words  # these engagements are real ones
+    # The sentences come first, then the tables: every figure, and the take-up.
+    assert pilot.index("Delivered, as published") < pilot.index("<table")
+    figures = pilot[pilot.index("Headline figures, as published") :]
+    assert rows(figures)["Pilot guides published"] == [
+        "3",
+        "30 September 2020",
+        "4",
+    ]  # the fourth source listed, the newest
+    sources = text(section(page, 'id="sources-heading"'))
+    assert "Pilot report (January 2021)" in sources
+
+
+def test_a_theme_with_nothing_launched_says_so(client, pilot_theme):
+    Offer.objects.filter(slug="pilot-resilience-review").update(launched_on=D(2019, 1, 1))
+    page = client.get(URL, MARCH_TO_SEPTEMBER).content.decode()
+    pilot = text(section(page, 'id="theme-resilience-pilots-heading"'))
+    assert "No offer was launched in the period; 2 were available." in pilot
+
+
+def make_demo(engagements):
+    """Mark ``engagements`` as ``seed --demo`` marks its own."""
+    for n, engagement in enumerate(engagements):
+        Engagement.objects.filter(pk=engagement.pk).update(import_key=f"{DEMO_IMPORT_PREFIX}test-{n}")
+
+
+def test_figures_from_demo_engagements_are_marked_as_demo_data(client, pilot_theme):
+    make_demo(Engagement.objects.filter(offers__theme=pilot_theme)[:1])
+    page = client.get(URL, MARCH_TO_SEPTEMBER).content.decode()
+    assert "include demo data, made up to try the portal" in text(page)
+    pilot = text(section(page, 'id="theme-resilience-pilots-heading"'))
+    assert "the offer most took up was Pilot resilience review (3 councils). Demo data" in pilot
+    summary = section(page, "By theme</caption>")
+    assert "Councils taking up offers Demo data" in text(summary)
+    coverage = text(section(page, "Engagement with councils"))
+    assert "at least once between 1 March 2020 and 30 September 2020. Demo data" in coverage
+    assert "Councils engaged Demo data" in coverage
+    # Published figures sit beside them unmarked.
+    figures = page[page.index("Headline figures, as published") :]
+    assert "Demo data" not in figures[: figures.index("</table>")]
+
+    report_csv = csv_rows(client.get(CSV_URL, MARCH_TO_SEPTEMBER))
+    noted = {row["section"] for row in report_csv if row["note"] == DEMO_LABEL}
+    assert noted == {"Take-up", "Coverage"}
+    assert {row["note"] for row in report_csv if row["section"] == "Indicator"} == {""}
+
+    take_up = text(client.get("/metrics/take-up/", MARCH_TO_SEPTEMBER).content.decode())
+    assert "These figures include demo data" in take_up
+    assert "Councils Demo data Engagements Demo data" in take_up
+
+
+def test_without_demo_engagements_nothing_is_marked(client, pilot_theme):
+    page = client.get(URL, MARCH_TO_SEPTEMBER).content.decode()
+    assert "Demo data" not in page and "demo data" not in page
+    assert {row["note"] for row in csv_rows(client.get(CSV_URL, MARCH_TO_SEPTEMBER))} == {""}
+    assert "demo data" not in client.get("/metrics/take-up/", MARCH_TO_SEPTEMBER).content.decode()
+    # A demo engagement outside the period, or one not held (cancelled), leaves the period's figures unmarked.
+    outside = Engagement.objects.create(
+        council=Council.objects.first(),
+        adviser=Adviser.objects.first(),
+        date=D(2021, 1, 5),
+        kind=EngagementKind.CALL,
+        channel=Channel.PHONE,
+    )
+    make_demo([outside])
+    assert "Demo data" not in client.get(URL, MARCH_TO_SEPTEMBER).content.decode()

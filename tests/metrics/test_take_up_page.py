@@ -54,6 +54,7 @@ def test_take_up_bad_dates(client):
 
 
 def test_take_up_query_count_is_fixed(client, take_up, django_assert_num_queries):
-    # Themes, the number of offers taken up, the page of take-up rows, and that page's offers.
-    with django_assert_num_queries(5):
+    # Themes, the number of offers taken up, the page of take-up rows, that page's offers, and
+    # whether the period's engagements include demo ones.
+    with django_assert_num_queries(6):
         client.get(URL, {"from": "2024-01-01", "to": "2024-12-31"})
