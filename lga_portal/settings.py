@@ -228,7 +228,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["lga_portal.api.parsers.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "lga_portal.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "lga_portal.api.throttling.AnonThrottle",
