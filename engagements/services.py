@@ -161,14 +161,25 @@ def engagement_changes_since(engagement: Engagement, version: int) -> list[tuple
     return changes
 
 
-@transaction.atomic
-def engagement_update(*, engagement: Engagement, user, version: int, **values: Any) -> Engagement:
-    """Save changes made to ``version`` of an engagement; refuse them if it has moved on since."""
+def engagement_lock(*, engagement: Engagement, version: int) -> Engagement:
+    """The engagement as saved now, locked until the transaction ends, if it may still be changed
+    from ``version``; else ValidationError (archived) or EngagementConflict (changed since).
+
+    Must run in a transaction. ``engagement_update`` starts with it; a form that validates before
+    saving (the admin's) calls it first, in the same transaction, to show the refusal on the form.
+    """
     current = Engagement.objects.select_for_update().get(pk=engagement.pk)
     if current.archived_at is not None:
         raise ValidationError(ALREADY_ARCHIVED)
     if current.version != version:
         raise EngagementConflict(current, engagement_changes_since(current, version))
+    return current
+
+
+@transaction.atomic
+def engagement_update(*, engagement: Engagement, user, version: int, **values: Any) -> Engagement:
+    """Save changes made to ``version`` of an engagement; refuse them if it has moved on since."""
+    current = engagement_lock(engagement=engagement, version=version)
     plain, m2m = _split(values)
     for name, value in plain.items():
         setattr(current, name, value)

@@ -110,10 +110,16 @@ ROLE_GROUPS = {
 STAFF = {"editor", "manager"}  # only they may use the admin at all
 
 
+# Support requests come only from the public form (its spam checks, its email to the adviser).
+NEVER_ADDED_IN_ADMIN = {"engagements.supportrequest"}
+
+
 def expected_admin(identity: str, label: str, action: str) -> int:
     """From the role table in lga_portal/roles.py: a changelist needs view or change, add needs add."""
     if identity not in STAFF:
         return 302
+    if action == "add" and label in NEVER_ADDED_IN_ADMIN:
+        return 403
     perms = set(roles.ROLE_PERMISSIONS[ROLE_GROUPS[identity]])
     app_label, model = label.split(".")
     needed = {"changelist": ["view", "change"], "add": ["add"]}[action]
@@ -152,3 +158,5 @@ def test_the_admin_table_says_what_the_design_brief_says():
     assert expected_admin("manager", "offers.offer", "add") == 403
     assert expected_admin("manager", "auth.user", "changelist") == 403
     assert expected_admin("analyst", "engagements.engagement", "changelist") == 302
+    assert expected_admin("manager", "engagements.engagement", "add") == 200
+    assert expected_admin("manager", "engagements.supportrequest", "add") == 403
