@@ -198,7 +198,9 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
+# Behind a TLS-terminating proxy (one, unless API_NUM_PROXIES says how many).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -245,8 +247,10 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
         "stats": os.environ.get("API_THROTTLE_STATS", "120/minute"),
     },
-    # Proxies in front of the portal, so rates count the client's address, not the proxy's.
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None,
+    # Proxies in front of the portal, so rates and limits count the client's address, not the
+    # proxy's: API_NUM_PROXIES, else one with BEHIND_PROXY, else none. With none, X-Forwarded-For
+    # (which any client can write) is ignored; left unset, DRF would count each forged value apart.
+    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else int(BEHIND_PROXY),
     "COERCE_DECIMAL_TO_STRING": False,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -319,6 +323,9 @@ PORTAL = {
     "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else ""),
     # Support requests allowed from one email address per rolling hour.
     "SUPPORT_REQUESTS_PER_HOUR": int(os.environ.get("SUPPORT_REQUESTS_PER_HOUR", "3")),
+    # Support requests allowed from one client address per rolling hour, whatever the email
+    # addresses; counted in the default cache (share it between workers: see CACHE_BACKEND).
+    "SUPPORT_REQUESTS_PER_ADDRESS_PER_HOUR": int(os.environ.get("SUPPORT_REQUESTS_PER_ADDRESS_PER_HOUR", "5")),
     # Demo users and their printed passwords are refused when this is off.
     "ALLOW_DEMO_DATA": env_bool("ALLOW_DEMO_DATA", default=DEBUG),
 }
