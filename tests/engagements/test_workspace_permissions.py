@@ -19,10 +19,13 @@ IDENTITIES = ["anonymous", "owner", "other_adviser", "analyst", "editor", "manag
 EVERYONE_IN_WORKSPACE = {"owner": 200, "other_adviser": 200, "manager": 200}
 OWNER_OR_MANAGER = {"owner": 200, "other_adviser": 403, "manager": 200}
 MANAGER_ONLY = {"owner": 403, "other_adviser": 403, "manager": 200}
+# Those who read engagements, analysts too (who are sent there from the dashboard).
+DATA_READERS = {"owner": 200, "other_adviser": 200, "analyst": 200, "manager": 200}
 
 # url name, arguments (names of objects made below), who gets 200 (everyone else signed in: 403).
 WORKSPACE_PAGES = [
-    ("workspace:dashboard", [], EVERYONE_IN_WORKSPACE),
+    ("workspace:dashboard", [], {**EVERYONE_IN_WORKSPACE, "analyst": 302}),
+    ("workspace:data_and_api", [], DATA_READERS),
     ("workspace:engagement_list", [], EVERYONE_IN_WORKSPACE),
     ("workspace:engagement_export", [], EVERYONE_IN_WORKSPACE),
     ("workspace:engagement_new", [], EVERYONE_IN_WORKSPACE),
@@ -81,6 +84,8 @@ def test_workspace_pages(client, world, name, args, allowed):
         got[identity] = response.status_code
         if identity == "anonymous":
             assert response["Location"].startswith(LOGIN + "?next=")
+        elif response.status_code == 302:
+            assert response["Location"] == reverse("workspace:data_and_api")  # an analyst's landing page
     assert got == {identity: expected_workspace(identity, allowed) for identity in IDENTITIES}
 
 
