@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# Development settings for every target, so a fresh checkout needs nothing set: DEBUG on gives the
+# development SECRET_KEY, SQLite and console email (lga_portal/settings.py). A DEBUG already in
+# the environment wins; check-deploy sets production settings for its own command.
+export DEBUG ?= 1
+
 .PHONY: run test install migrate seed serve lint format check-deploy clean
 
 # Create the virtualenv and install pinned requirements (again only when they change).
@@ -16,7 +21,6 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 # Development server on the embedded SQLite database (or DATABASE_URL if set).
-run: export DEBUG ?= 1
 run: install migrate
 	$(BIN)/python manage.py seed --demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -17,8 +17,13 @@ from django.views.decorators.cache import never_cache
 from engagements import public_selectors
 from engagements.models import SupportRequest
 from engagements.public_forms import CouncilRegisterFilterForm, FindAdviserForm, SupportRequestForm
-from engagements.services import support_request_create
+from engagements.services import (
+    support_request_address_count,
+    support_request_address_refusal,
+    support_request_create,
+)
 from lga_portal.http import conditional_for_anonymous
+from lga_portal.rate_limits import client_address
 from offers.models import Offer
 from offers.selectors import newest_offers, related_offers, themes_with_available_counts
 
@@ -84,13 +89,18 @@ def offer_request(request: HttpRequest, slug: str) -> HttpResponse:
     offer = get_object_or_404(Offer.objects.published().select_related("theme"), slug=slug)
     form = SupportRequestForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        try:
-            support_request = support_request_create(offer=offer, **form.support_request_values())
-        except ValidationError as error:
-            form.add_service_errors(error)
+        address = client_address(request)
+        if refusal := support_request_address_refusal(address):
+            form.add_error(None, refusal)
         else:
-            token = signing.dumps(support_request.reference, salt=CONFIRMATION_SALT)
-            return redirect("engagements:offer_request_sent", slug=offer.slug, token=token)
+            try:
+                support_request = support_request_create(offer=offer, **form.support_request_values())
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                support_request_address_count(address)
+                token = signing.dumps(support_request.reference, salt=CONFIRMATION_SALT)
+                return redirect("engagements:offer_request_sent", slug=offer.slug, token=token)
     breadcrumbs = [*_offer_breadcrumbs(offer), (offer.title, offer.get_absolute_url())]
     return render(
         request, "engagements/supportrequest_form.html", {"offer": offer, "form": form, "breadcrumbs": breadcrumbs}

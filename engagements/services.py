@@ -26,6 +26,7 @@ from engagements.models import (
     SupportRequest,
     SupportRequestStatus,
 )
+from lga_portal.rate_limits import RollingLimit
 from offers.models import Offer
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,15 @@ REQUEST_RATE_LIMITED = (
     "You have sent {limit} requests in the last hour from this email address. "
     "To protect the service from spam, please wait an hour or contact your principal adviser directly."
 )
+REQUEST_ADDRESS_RATE_LIMITED = (
+    "{limit} requests have been sent from your network in the last hour. To protect the service from spam, "
+    "please try again after {time}, or contact your principal adviser directly."
+)
 REQUEST_NOT_OPEN = "This request has already been {status}."
+
+# Requests from one client address, beside those from one email address: a client changing its
+# email address for every request would otherwise email an adviser as often as it liked.
+REQUESTS_PER_ADDRESS = RollingLimit("support-requests-per-address")
 
 
 @dataclass
@@ -161,14 +170,25 @@ def engagement_changes_since(engagement: Engagement, version: int) -> list[tuple
     return changes
 
 
-@transaction.atomic
-def engagement_update(*, engagement: Engagement, user, version: int, **values: Any) -> Engagement:
-    """Save changes made to ``version`` of an engagement; refuse them if it has moved on since."""
+def engagement_lock(*, engagement: Engagement, version: int) -> Engagement:
+    """The engagement as saved now, locked until the transaction ends, if it may still be changed
+    from ``version``; else ValidationError (archived) or EngagementConflict (changed since).
+
+    Must run in a transaction. ``engagement_update`` starts with it; a form that validates before
+    saving (the admin's) calls it first, in the same transaction, to show the refusal on the form.
+    """
     current = Engagement.objects.select_for_update().get(pk=engagement.pk)
     if current.archived_at is not None:
         raise ValidationError(ALREADY_ARCHIVED)
     if current.version != version:
         raise EngagementConflict(current, engagement_changes_since(current, version))
+    return current
+
+
+@transaction.atomic
+def engagement_update(*, engagement: Engagement, user, version: int, **values: Any) -> Engagement:
+    """Save changes made to ``version`` of an engagement; refuse them if it has moved on since."""
+    current = engagement_lock(engagement=engagement, version=version)
     plain, m2m = _split(values)
     for name, value in plain.items():
         setattr(current, name, value)
@@ -196,6 +216,24 @@ def engagement_archive(*, engagement: Engagement, user) -> Engagement:
 def requests_in_last_hour(email: str) -> int:
     since = timezone.now() - datetime.timedelta(hours=1)
     return SupportRequest.objects.filter(email__iexact=email, created_at__gte=since).count()
+
+
+def support_request_address_refusal(address: str) -> str | None:
+    """Why a client at ``address`` may not send a support request now, or None if it may.
+
+    Counted in the cache, not the database, and outside the request's transaction: a cache
+    outage lets requests through (see ``lga_portal.rate_limits``) and never fails the save.
+    """
+    limit = settings.PORTAL["SUPPORT_REQUESTS_PER_ADDRESS_PER_HOUR"]
+    retry_at = REQUESTS_PER_ADDRESS.retry_at(address, limit)
+    if retry_at is None:
+        return None
+    return REQUEST_ADDRESS_RATE_LIMITED.format(limit=limit, time=f"{timezone.localtime(retry_at):%H:%M}")
+
+
+def support_request_address_count(address: str) -> None:
+    """Count a support request sent from ``address`` (after it is saved)."""
+    REQUESTS_PER_ADDRESS.record(address)
 
 
 def request_recipients(request: SupportRequest) -> list[str]:

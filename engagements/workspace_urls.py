@@ -2,12 +2,20 @@
 
 from django.urls import path
 
-from engagements.workspace import council_views, dashboard, engagement_views, import_views, request_views
+from engagements.workspace import (
+    council_views,
+    dashboard,
+    data_views,
+    engagement_views,
+    import_views,
+    request_views,
+)
 
 app_name = "workspace"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("data/", data_views.data_and_api, name="data_and_api"),
     path("engagements/", engagement_views.engagement_list, name="engagement_list"),
     path("engagements/export.csv", engagement_views.engagement_export, name="engagement_export"),
     path("engagements/new/", engagement_views.engagement_new, name="engagement_new"),

@@ -68,6 +68,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After, logged in one line.
+    "lga_portal.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +106,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request reuses it, so one broken by a database
+        # restart is replaced at once instead of failing that request.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -186,12 +191,16 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # GOV.UK forms post normally; JS never reads the cookie.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe the health check over plain HTTP; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
+# Behind a TLS-terminating proxy (one, unless API_NUM_PROXIES says how many).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -226,7 +235,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["lga_portal.api.parsers.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "lga_portal.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "lga_portal.api.throttling.AnonThrottle",
@@ -238,8 +247,10 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
         "stats": os.environ.get("API_THROTTLE_STATS", "120/minute"),
     },
-    # Proxies in front of the portal, so rates count the client's address, not the proxy's.
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None,
+    # Proxies in front of the portal, so rates and limits count the client's address, not the
+    # proxy's: API_NUM_PROXIES, else one with BEHIND_PROXY, else none. With none, X-Forwarded-For
+    # (which any client can write) is ignored; left unset, DRF would count each forged value apart.
+    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else int(BEHIND_PROXY),
     "COERCE_DECIMAL_TO_STRING": False,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -312,6 +323,9 @@ PORTAL = {
     "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else ""),
     # Support requests allowed from one email address per rolling hour.
     "SUPPORT_REQUESTS_PER_HOUR": int(os.environ.get("SUPPORT_REQUESTS_PER_HOUR", "3")),
+    # Support requests allowed from one client address per rolling hour, whatever the email
+    # addresses; counted in the default cache (share it between workers: see CACHE_BACKEND).
+    "SUPPORT_REQUESTS_PER_ADDRESS_PER_HOUR": int(os.environ.get("SUPPORT_REQUESTS_PER_ADDRESS_PER_HOUR", "5")),
     # Demo users and their printed passwords are refused when this is off.
     "ALLOW_DEMO_DATA": env_bool("ALLOW_DEMO_DATA", default=DEBUG),
 }

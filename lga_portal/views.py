@@ -1,5 +1,7 @@
 """Site-wide views: health check, accessibility statement, error pages."""
 
+import sys
+
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -7,6 +9,8 @@ from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from lga_portal.middleware import database_unavailable_response, is_database_unavailable
 
 
 @never_cache
@@ -37,5 +41,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the error, so it is the exception in hand. A database
+    # outage met outside a view (the session or user loaded by middleware) is a 503, not a bug.
+    error = sys.exc_info()[1]
+    if is_database_unavailable(error):
+        return database_unavailable_response(request, error)
     # Rendered without a request context: the database or a context processor may be what failed.
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -6,9 +6,13 @@ Tests that need a transactional database (live-server browser tests) see the dat
 flushed after each test; they use ``seeded_live_server``, which reseeds when needed.
 """
 
+import socket
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connections
+from django.db.utils import load_backend
 
 from lga_portal import roles
 from lga_portal.management.commands.seed import load_reference_data
@@ -58,3 +62,34 @@ def make_user(db):
         return user
 
     return make
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (connections to it are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def database_down(django_db_blocker, tmp_path):
+    """Until the test ends, the default database of this thread refuses every connection.
+
+    The connection is replaced by one whose settings point at a closed port on 127.0.0.1
+    (PostgreSQL) or at a file in a folder that does not exist (SQLite), so every query
+    fails as in an outage. The test database itself is left as it was.
+    """
+    original = connections["default"]
+    settings_dict = {**original.settings_dict}
+    if original.vendor == "postgresql":
+        settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port()))
+    else:
+        settings_dict.update(NAME=str(tmp_path / "no-such-folder" / "db.sqlite3"))
+    unreachable = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
+    connections["default"] = unreachable
+    try:
+        with django_db_blocker.unblock():
+            yield
+    finally:
+        unreachable.close()
+        connections["default"] = original

@@ -45,3 +45,33 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
 def test_favicon_redirects_to_the_static_file(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+def test_healthz_answers_plain_http_under_production_settings(tmp_path):
+    """A load balancer probes /healthz over plain HTTP; production's HTTPS redirect must not catch it."""
+    script = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "c = Client();"
+        "print(json.dumps({path: [r.status_code, r.get('Location')] for path in ('/healthz', '/offers/')"
+        " for r in [c.get(path)]}))"
+    )
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECURE_SSL_REDIRECT", "BEHIND_PROXY"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "lga_portal.settings",
+            "SECRET_KEY": "production-like-test-key-0123456789abcdefghijklmnopqrstuvwxyz",
+            "ALLOWED_HOSTS": "testserver",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answers["/healthz"] == [200, None]
+    # Everything else is still sent to HTTPS.
+    assert answers["/offers/"] == [301, "https://testserver/offers/"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from engagements import permissions, selectors
@@ -17,8 +17,17 @@ COUNCILS_PER_PAGE = 50
 LIST_LIMIT = 10
 
 
-@workspace_view
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Where everyone lands after signing in: those who read the data but do not log engagements
+    (analysts) are sent to their own page; the rest need the workspace."""
+    user = request.user
+    if user.is_authenticated and not permissions.can_use_workspace(user) and permissions.can_view_engagements(user):
+        return redirect("workspace:data_and_api")
+    return adviser_dashboard(request)
+
+
+@workspace_view
+def adviser_dashboard(request: HttpRequest) -> HttpResponse:
     """A fixed number of queries however many engagements there are (pinned in the tests)."""
     today = timezone.localdate()
     user = request.user

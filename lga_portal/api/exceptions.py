@@ -18,6 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from lga_portal.middleware import database_unavailable_response, is_database_unavailable
+
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 INVALID_SUMMARY = "Check these parameters: {names}."
 NOT_FOUND = "Not found."
@@ -67,7 +69,10 @@ def error_body(status_code: int, code: str, detail: str, errors: dict | None = N
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, plus Django validation errors and oversized bodies, in the portal's shape."""
+    """DRF's handler, plus Django validation errors and oversized bodies, in the portal's shape;
+    a database outage is a 503 (``lga_portal.middleware``)."""
+    if is_database_unavailable(exc):
+        return database_unavailable_response(context["request"]._request, exc)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: list(exc.messages)}

@@ -142,3 +142,44 @@ def test_empty_parameters_count_as_not_given(api):
         == 200
     )
     assert api.get("/api/v1/stats/coverage/", {"from": "", "to": "", "by": ""}).status_code == 200
+
+
+DEEP = 5000
+
+
+@pytest.fixture
+def own_engagement(advisers):
+    from tests.api.conftest import log
+
+    return log(advisers[0])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * DEEP + "]" * DEEP,
+        '{"a":' * DEEP + "1" + "}" * DEEP,
+        '{"council": "E06000001", "offers": ' + "[" * DEEP + "]" * DEEP + "}",
+        # Shallow enough for Python's parser, far deeper than any write needs.
+        '{"council": "E06000001", "summary": ' + "[" * 200 + "]" * 200 + "}",
+    ],
+    ids=["arrays", "objects", "inside-a-field", "200-levels"],
+)
+@pytest.mark.parametrize("method, target", [("POST", "list"), ("PATCH", "detail"), ("PUT", "detail")])
+def test_deeply_nested_json_is_400_on_every_write(adviser_client, own_engagement, body, method, target):
+    from lga_portal.api.parsers import NESTED_TOO_DEEPLY
+
+    path = "/api/v1/engagements/" + (f"{own_engagement.pk}/" if target == "detail" else "")
+    response = adviser_client.generic(method, path, body, content_type="application/json")
+    answer = error(response, 400)
+    assert answer["code"] == "parse_error"
+    assert answer["detail"] == NESTED_TOO_DEEPLY
+    own_engagement.refresh_from_db()
+    assert own_engagement.version == 1
+
+
+def test_ordinary_nesting_still_parses(adviser_client, own_engagement):
+    response = adviser_client.patch(
+        f"/api/v1/engagements/{own_engagement.pk}/", {"version": 1, "summary": "Still fine"}, format="json"
+    )
+    assert response.status_code == 200, response.content

@@ -40,3 +40,36 @@ def test_aggregates_have_a_scope_of_their_own(client_for, analyst, low_rates):
     ]
     assert statuses == [200, 200, 429]
     assert client.get("/api/v1/regions/").status_code == 200
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_limit(api, low_rates):
+    # No proxy is configured, so X-Forwarded-For is whatever the caller wrote: it is ignored.
+    statuses = [api.get("/api/v1/regions/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    "environment, proxies",
+    [
+        ({}, 0),
+        ({"BEHIND_PROXY": "1"}, 1),
+        ({"API_NUM_PROXIES": "2"}, 2),
+        ({"BEHIND_PROXY": "1", "API_NUM_PROXIES": "0"}, 0),
+    ],
+)
+def test_the_proxies_counted_come_from_api_num_proxies_or_behind_proxy(environment, proxies):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"BEHIND_PROXY", "API_NUM_PROXIES", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(environment, DEBUG="1")
+    script = "from lga_portal import settings; print(settings.REST_FRAMEWORK['NUM_PROXIES'])"
+    project = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == str(proxies), result.stderr

@@ -19,10 +19,13 @@ IDENTITIES = ["anonymous", "owner", "other_adviser", "analyst", "editor", "manag
 EVERYONE_IN_WORKSPACE = {"owner": 200, "other_adviser": 200, "manager": 200}
 OWNER_OR_MANAGER = {"owner": 200, "other_adviser": 403, "manager": 200}
 MANAGER_ONLY = {"owner": 403, "other_adviser": 403, "manager": 200}
+# Those who read engagements, analysts too (who are sent there from the dashboard).
+DATA_READERS = {"owner": 200, "other_adviser": 200, "analyst": 200, "manager": 200}
 
 # url name, arguments (names of objects made below), who gets 200 (everyone else signed in: 403).
 WORKSPACE_PAGES = [
-    ("workspace:dashboard", [], EVERYONE_IN_WORKSPACE),
+    ("workspace:dashboard", [], {**EVERYONE_IN_WORKSPACE, "analyst": 302}),
+    ("workspace:data_and_api", [], DATA_READERS),
     ("workspace:engagement_list", [], EVERYONE_IN_WORKSPACE),
     ("workspace:engagement_export", [], EVERYONE_IN_WORKSPACE),
     ("workspace:engagement_new", [], EVERYONE_IN_WORKSPACE),
@@ -81,6 +84,8 @@ def test_workspace_pages(client, world, name, args, allowed):
         got[identity] = response.status_code
         if identity == "anonymous":
             assert response["Location"].startswith(LOGIN + "?next=")
+        elif response.status_code == 302:
+            assert response["Location"] == reverse("workspace:data_and_api")  # an analyst's landing page
     assert got == {identity: expected_workspace(identity, allowed) for identity in IDENTITIES}
 
 
@@ -110,10 +115,16 @@ ROLE_GROUPS = {
 STAFF = {"editor", "manager"}  # only they may use the admin at all
 
 
+# Support requests come only from the public form (its spam checks, its email to the adviser).
+NEVER_ADDED_IN_ADMIN = {"engagements.supportrequest"}
+
+
 def expected_admin(identity: str, label: str, action: str) -> int:
     """From the role table in lga_portal/roles.py: a changelist needs view or change, add needs add."""
     if identity not in STAFF:
         return 302
+    if action == "add" and label in NEVER_ADDED_IN_ADMIN:
+        return 403
     perms = set(roles.ROLE_PERMISSIONS[ROLE_GROUPS[identity]])
     app_label, model = label.split(".")
     needed = {"changelist": ["view", "change"], "add": ["add"]}[action]
@@ -152,3 +163,5 @@ def test_the_admin_table_says_what_the_design_brief_says():
     assert expected_admin("manager", "offers.offer", "add") == 403
     assert expected_admin("manager", "auth.user", "changelist") == 403
     assert expected_admin("analyst", "engagements.engagement", "changelist") == 302
+    assert expected_admin("manager", "engagements.engagement", "add") == 200
+    assert expected_admin("manager", "engagements.supportrequest", "add") == 403
