@@ -9,6 +9,7 @@ service schema embeds (a service's attributes carry taxonomy terms, which carry 
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -85,3 +86,20 @@ def empty_values(instance, where: str = "") -> list[str]:
         for index, value in enumerate(instance):
             found.extend(empty_values(value, f"{where}[{index}]"))
     return found
+
+
+def with_local_schemas(document: dict) -> dict:
+    """An OpenAPI document with each official schema address replaced by the local copy, so a
+    fuzzer validates answers without fetching anything."""
+    by_address = {SCHEMAS[name]: schema for name, schema in BY_NAME.items()}
+
+    def inline(node):
+        if isinstance(node, dict):
+            if set(node) == {"$ref"} and node["$ref"] in by_address:
+                return copy.deepcopy(by_address[node["$ref"]])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    return inline(document)
