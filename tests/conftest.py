@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from lga_portal import roles
-from lga_portal.management.commands.seed import load_reference_data
 from lga_portal.seeding import Seeder
+from metrics.management.commands.seed import load_reference_data
 
 
 def seed_reference_data() -> None:
