@@ -6,7 +6,8 @@ from django.core.management import call_command
 from engagements.models import Adviser, Engagement
 from offers.models import Offer
 
-pytestmark = pytest.mark.django_db
+# Not inside a test transaction: on PostgreSQL the command ends with VACUUM, which cannot run in one.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_load_data_is_added_deterministically_and_cleared_again():
