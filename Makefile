@@ -35,9 +35,11 @@ seed: install
 test: install
 	$(BIN)/python -m pytest
 
+# Style, formatting, and the one-way dependencies between apps (pyproject.toml, docs/decisions/0001).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -168,6 +168,7 @@ def main() -> None:
 
     env = production_env(args.database_url)
     manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed")
     manage(env, "collectstatic", "--noinput", "-v0")
     count = int(
         manage(

@@ -269,7 +269,8 @@ SPECTACULAR_SETTINGS = {
         "An empty query parameter (`?theme=`) counts as not given.\n\n"
         "**Errors**: always JSON — `status`, `code`, `detail` and `errors` naming each parameter or field "
         "at fault.\n\n"
-        "**Open data**: the catalogue as Open Referral HSDS 3.0 at /api/hsds/."
+        "**Open data**: the catalogue as Open Referral HSDS 3.0 at /api/hsds/, described by its own OpenAPI "
+        "document, /api/hsds/openapi.json."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

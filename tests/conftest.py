@@ -15,8 +15,8 @@ from django.db import connections
 from django.db.utils import load_backend
 
 from lga_portal import roles
-from lga_portal.management.commands.seed import load_reference_data
 from lga_portal.seeding import Seeder
+from metrics.management.commands.seed import load_reference_data
 
 
 def seed_reference_data() -> None:

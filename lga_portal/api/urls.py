@@ -16,7 +16,6 @@ from lga_portal.api.exceptions import json_not_found
 from metrics.api.indicators import IndicatorViewSet, ObservationViewSet
 from metrics.api.stats import CoverageViewSet, SurveyTrendViewSet
 from metrics.api.surveys import MeasureViewSet, ResultViewSet, SurveyRoundViewSet, SurveyViewSet
-from offers import hsds
 from offers.api import AudienceViewSet, FormatViewSet, OfferViewSet, ThemeViewSet
 
 app_name = "api"
@@ -58,7 +57,7 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("tokens/", token_views.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token_revoke"),
-    path("hsds/", include(hsds.urlpatterns)),
+    path("hsds/", include("offers.hsds.urls")),
     # Anything else under /api/ is a JSON 404, not the site's HTML page.
     re_path(r"^.*$", json_not_found),
 ]

@@ -21,9 +21,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from engagements.models import Adviser, Channel, ContactRole, Council, Engagement, EngagementKind, EngagementStatus
-from lga_portal.management.commands.seed import load_reference_data
+from engagements.seed import load_contact_roles, load_register
 from lga_portal.seeding import Seeder
 from offers.models import Delivery, Offer, OfferStatus, Theme
+from offers.seed import load_catalogue
 
 LOAD_PREFIX = "load:"
 START = datetime.date(2020, 1, 1)
@@ -54,7 +55,12 @@ class Command(BaseCommand):
             raise CommandError("Counts must be positive.")
         started = time.monotonic()
         rng = random.Random(seed)
-        load_reference_data(Seeder())
+        # What the load data refers to: offers and themes, councils, contact roles. (Survey results
+        # and indicators are metrics' data, which `manage.py seed` loads.)
+        seeder = Seeder()
+        load_catalogue(seeder)
+        load_register(seeder)
+        load_contact_roles(seeder)
         if clear:
             self._clear()
         load_advisers = self._advisers(advisers)

@@ -1,4 +1,8 @@
-"""Load the catalogue, council register, survey results and indicators; optionally demo data."""
+"""Load the catalogue, council register, survey results and indicators; optionally demo data.
+
+It lives in metrics because loading every app's data means knowing every app, and metrics is the
+one app allowed to (apps depend one way, offers <- engagements <- metrics: docs/decisions/0001).
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
