@@ -435,7 +435,8 @@ class EngagementViewSet(ModelViewSet):
             raise serializers.ValidationError({"adviser": [ADVISER_REQUIRED]})
         engagement = engagement_create(user=request.user, **values)
         data = self.get_serializer(self._reread(engagement)).data
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
+        # A plain string: the link field gives a str subclass, which WSGI servers refuse as a header.
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": str(data["url"])})
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
