@@ -65,6 +65,10 @@ NOT_UTF8 = (
     "“CSV UTF-8 (comma delimited)” and upload it again."
 )
 NOT_CSV = "The file could not be read as CSV: {error}."
+NUL_IN_HEADER = (
+    "The header row contains NUL characters (zero bytes), as a file saved as “Unicode text” (UTF-16) does. "
+    "In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” and upload it again."
+)
 EMPTY_FILE = "The file is empty: it needs a header row and at least one row of engagements."
 NO_ROWS = "The file has a header row but no engagements."
 MISSING_COLUMNS = "The header row is missing the required column(s): {columns}."
@@ -88,6 +92,10 @@ UNKNOWN_CHOICE = "Unknown {what} “{value}”: use one of {choices}."
 UNKNOWN_ITEMS = "Unknown {what}: {values}."
 BAD_HOURS = "“{value}” is not a number of hours: use a number, for example 1.5."
 BAD_YES_NO = "“{value}” is not yes or no."
+NUL_CHARACTER = (
+    "The value contains a NUL character (a zero byte), which cannot be stored: remove it, or save the "
+    "file again from your spreadsheet."
+)
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y")
 YES = {"yes", "y", "true", "1", "done"}
@@ -206,13 +214,16 @@ def _split(value: str) -> list[str]:
 def parse_row(cells: dict[str, str], lookups: Lookups) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The ``engagement_create`` values for one row, and its problems as (column, message)."""
     values: dict[str, Any] = {}
-    errors: list[tuple[str, str]] = []
+    # The database refuses a NUL character (PostgreSQL with an error), so such a cell is reported
+    # and read no further.
+    unreadable = [column for column, cell in cells.items() if "\x00" in (cell or "")]
+    errors: list[tuple[str, str]] = [(column, NUL_CHARACTER) for column in unreadable]
 
     def get(column: str) -> str:
-        return _clean(cells.get(column) or "")
+        return "" if column in unreadable else _clean(cells.get(column) or "")
 
     for column in REQUIRED_COLUMNS:
-        if not get(column):
+        if column not in unreadable and not get(column):
             errors.append((column, VALUE_REQUIRED))
 
     if council_name := get("council"):
@@ -388,6 +399,9 @@ def _header(reader, report: ImportReport) -> list[str] | None:
         header = next(reader)
     except StopIteration:
         report.file_errors.append(EMPTY_FILE)
+        return None
+    if any("\x00" in name for name in header):
+        report.file_errors.append(NUL_IN_HEADER)
         return None
     names = [_clean(name).lower().replace(" ", "_") for name in header]
     repeated = [name for name, count in Counter(names).items() if count > 1 and name]
