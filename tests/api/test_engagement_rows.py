@@ -18,8 +18,9 @@ from engagements.services import engagement_archive
 from lga_portal.api.renderers import csv_columns, csv_rows
 from lga_portal.csv_export import csv_lines
 from offers.models import Offer, Theme
+from tests.factories import EngagementFactory
 
-from .conftest import log
+from .conftest import DAY
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/engagements/"
@@ -34,21 +35,33 @@ def varied(advisers, manager):
     themes = list(Theme.objects.order_by("-order")[:3])
     roles = list(ContactRole.objects.order_by("-name")[:3])
     made = [
-        log(pat, offers=offers, themes=themes, roles=roles, hours=Decimal("1.5"), private_notes="Pat's note"),
-        log(
-            sam,
-            gss_code="E08000003",
-            day=datetime.date(2021, 2, 3),
+        EngagementFactory(
+            adviser=pat,
+            date=DAY,
+            offers=offers,
+            themes=themes,
+            roles=roles,
+            hours=Decimal("1.5"),
+            private_notes="Pat's note",
+        ),
+        EngagementFactory(
+            adviser=sam,
+            date=datetime.date(2021, 2, 3),
             kind=EngagementKind.COACHING,
             hours=Decimal("2"),
             follow_up_on=datetime.date(2021, 3, 1),
             summary="=SUM(A1) is not a formula here",
             private_notes="Sam's note",
         ),
-        log(pat, day=datetime.date(2022, 5, 6), status=EngagementStatus.PLANNED, offers=offers[:1]),
-        log(sam, gss_code="E08000003", day=datetime.date(2023, 7, 8), status=EngagementStatus.CANCELLED),
+        EngagementFactory(
+            adviser=pat, date=datetime.date(2022, 5, 6), status=EngagementStatus.PLANNED, offers=offers[:1]
+        ),
+        EngagementFactory(adviser=sam, date=datetime.date(2023, 7, 8), status=EngagementStatus.CANCELLED),
     ]
-    engagement_archive(engagement=log(pat, day=datetime.date(2019, 1, 1), private_notes="Archived"), user=manager)
+    engagement_archive(
+        engagement=EngagementFactory(adviser=pat, date=datetime.date(2019, 1, 1), private_notes="Archived"),
+        user=manager,
+    )
     return made
 
 

@@ -14,7 +14,7 @@ from engagements.models import Adviser, Engagement, EngagementStatus
 from engagements.selectors import quarter_of
 from engagements.services import engagement_archive
 from tests.browser.workspace import PASSWORD, check, sign_in
-from tests.engagements.factories import request_for
+from tests.factories import SupportRequestFactory
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def demo(seeded_live_server):
     quarter = quarter_of(timezone.localdate())
     for engagement in Engagement.objects.filter(council=council, date__gte=quarter.start, date__lte=quarter.end):
         engagement_archive(engagement=engagement, user=None)
-    support_request = request_for(councils[1], email="officer@council.example.org", message="Please call me.")
+    support_request = SupportRequestFactory(council=councils[1], message="Please call me.")
     return council, support_request
 
 

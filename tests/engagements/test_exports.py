@@ -13,7 +13,7 @@ from engagements.exports import HEADER
 from engagements.models import ContactRole
 from engagements.services import engagement_archive
 from offers.models import Offer
-from tests.engagements.factories import log
+from tests.factories import EngagementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,14 @@ def read(response) -> list[dict]:
 def test_the_export_is_a_streamed_csv_file_with_one_row_per_engagement(client_as, alice, hartlepool):
     offers = list(Offer.objects.published().order_by("slug")[:2])
     roles = list(ContactRole.objects.filter(slug__in=["chief-executive", "leader"]))
-    engagement = log(hartlepool, alice.adviser, summary="Café chat, “quoted”", offers=offers, roles=roles, hours="1.5")
+    engagement = EngagementFactory(
+        council=hartlepool,
+        adviser=alice.adviser,
+        summary="Café chat, “quoted”",
+        offers=offers,
+        roles=roles,
+        hours="1.5",
+    )
     response = client_as(alice).get(EXPORT)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="engagements-')
@@ -46,9 +53,11 @@ def test_the_export_is_a_streamed_csv_file_with_one_row_per_engagement(client_as
 
 
 def test_the_export_is_filtered_as_on_screen_and_leaves_out_archived(client_as, alice, bob, hartlepool, stockton):
-    log(hartlepool, alice.adviser, summary="Alice visit", kind="visit")
-    log(stockton, bob.adviser, summary="Bob call")
-    engagement_archive(engagement=log(hartlepool, alice.adviser, summary="Archived one"), user=alice)
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Alice visit", kind="visit")
+    EngagementFactory(council=stockton, adviser=bob.adviser, summary="Bob call")
+    engagement_archive(
+        engagement=EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Archived one"), user=alice
+    )
     client = client_as(alice)
     assert {r["summary"] for r in read(client.get(EXPORT))} == {"Alice visit", "Bob call"}
     assert [r["summary"] for r in read(client.get(EXPORT, {"kind": "visit"}))] == ["Alice visit"]
@@ -59,13 +68,13 @@ def test_the_export_is_filtered_as_on_screen_and_leaves_out_archived(client_as, 
 
 
 def test_cells_that_a_spreadsheet_would_run_as_formulas_are_defused(client_as, alice, hartlepool):
-    log(hartlepool, alice.adviser, summary='=HYPERLINK("http://example.org")')
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, summary='=HYPERLINK("http://example.org")')
     assert read(client_as(alice).get(EXPORT))[0]["summary"] == '\'=HYPERLINK("http://example.org")'
 
 
 def test_the_export_reads_in_chunks_with_a_fixed_number_of_queries(client_as, alice, hartlepool):
     client = client_as(alice)
-    log(hartlepool, alice.adviser)
+    EngagementFactory(council=hartlepool, adviser=alice.adviser)
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -74,6 +83,11 @@ def test_the_export_reads_in_chunks_with_a_fixed_number_of_queries(client_as, al
 
     few, one = queries()
     for n in range(30):
-        log(hartlepool, alice.adviser, summary=f"call {n}", offers=list(Offer.objects.order_by("slug")[:2]))
+        EngagementFactory(
+            council=hartlepool,
+            adviser=alice.adviser,
+            summary=f"call {n}",
+            offers=list(Offer.objects.order_by("slug")[:2]),
+        )
     many, rows = queries()
     assert (one, rows) == (1, 31) and many == few

@@ -27,7 +27,8 @@ from engagements.models import (
 )
 from engagements.services import ALREADY_ARCHIVED, STALE_VERSION
 from offers.models import Offer, Theme
-from tests.engagements.factories import error_summary, field_error, log
+from tests.engagements.html import error_summary, field_error
+from tests.factories import EngagementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +198,7 @@ def test_the_offers_picker_works_without_javascript(client_as, alice):
 
 
 def test_an_adviser_edits_their_own_engagement(client_as, alice, hartlepool):
-    engagement = log(hartlepool, alice.adviser, summary="Before")
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Before")
     url = reverse("workspace:engagement_edit", args=[engagement.pk])
     client = client_as(alice)
     assert client.get(url).context["form"].initial["version"] == 1
@@ -210,7 +211,9 @@ def test_an_adviser_edits_their_own_engagement(client_as, alice, hartlepool):
 def test_two_people_editing_at_once_the_second_save_is_refused_showing_what_changed(
     client_as, alice, manager, hartlepool
 ):
-    engagement = log(hartlepool, alice.adviser, summary="First version", private_notes="Alice's note")
+    engagement = EngagementFactory(
+        council=hartlepool, adviser=alice.adviser, summary="First version", private_notes="Alice's note"
+    )
     url = reverse("workspace:engagement_edit", args=[engagement.pk])
     # Both open the form at version 1.
     alice_form = client_as(alice).get(url).context["form"].initial
@@ -241,14 +244,14 @@ def test_two_people_editing_at_once_the_second_save_is_refused_showing_what_chan
 
 
 def test_an_edit_without_a_version_is_refused(client_as, alice, hartlepool):
-    engagement = log(hartlepool, alice.adviser)
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser)
     url = reverse("workspace:engagement_edit", args=[engagement.pk])
     response = client_as(alice).post(url, edit_data(engagement, version=""))
     assert any(VERSION_MISSING in m for m in error_summary(response))
 
 
 def test_an_adviser_cannot_edit_or_archive_another_advisers_engagement(client_as, alice, bob, hartlepool):
-    engagement = log(hartlepool, alice.adviser, summary="Alice's")
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Alice's")
     client = client_as(bob)
     assert (
         client.post(
@@ -262,7 +265,7 @@ def test_an_adviser_cannot_edit_or_archive_another_advisers_engagement(client_as
 
 
 def test_a_manager_edits_any_engagement(client_as, manager, alice, hartlepool):
-    engagement = log(hartlepool, alice.adviser)
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser)
     response = client_as(manager).post(
         reverse("workspace:engagement_edit", args=[engagement.pk]),
         edit_data(engagement, summary="Tidied by a manager", adviser=alice.adviser.pk),
@@ -276,7 +279,7 @@ def test_a_manager_edits_any_engagement(client_as, manager, alice, hartlepool):
 
 
 def test_archiving_asks_first_then_removes_from_lists_and_counts_but_keeps_history(client_as, alice, hartlepool):
-    engagement = log(hartlepool, alice.adviser, summary="Logged by mistake")
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Logged by mistake")
     client = client_as(alice)
     url = reverse("workspace:engagement_archive", args=[engagement.pk])
     assert "Archive this engagement?" in client.get(url).content.decode()
@@ -299,7 +302,7 @@ def test_archiving_asks_first_then_removes_from_lists_and_counts_but_keeps_histo
 
 
 def test_the_engagement_page_shows_who_changed_what_and_when(client_as, alice, manager, hartlepool):
-    engagement = log(hartlepool, alice.adviser, summary="Original summary")
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Original summary")
     client_as(manager).post(
         reverse("workspace:engagement_edit", args=[engagement.pk]),
         edit_data(engagement, summary="Corrected summary", kind="visit", adviser=alice.adviser.pk),
@@ -322,8 +325,8 @@ def test_engagement_pages_answer_404_for_unknown_ids(client_as, alice):
 
 
 def test_the_list_filters_and_ignores_values_it_does_not_understand(client_as, alice, bob, hartlepool, stockton):
-    log(hartlepool, alice.adviser, summary="Hartlepool budget", kind="visit")
-    log(stockton, bob.adviser, summary="Stockton coaching", kind="coaching")
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Hartlepool budget", kind="visit")
+    EngagementFactory(council=stockton, adviser=bob.adviser, summary="Stockton coaching", kind="coaching")
     client = client_as(alice)
     url = reverse("workspace:engagement_list")
     page = client.get(url, {"kind": "visit"})

@@ -7,7 +7,8 @@ from django.utils import timezone
 from engagements.forms import CLOSE_REASON_REQUIRED
 from engagements.models import Engagement, EngagementKind, SupportRequestStatus
 from engagements.services import REQUEST_NOT_OPEN, support_request_close
-from tests.engagements.factories import error_summary, field_error, request_for
+from tests.engagements.html import error_summary, field_error
+from tests.factories import SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +16,15 @@ INBOX = reverse("workspace:request_list")
 
 
 def test_an_adviser_sees_only_requests_for_their_councils(client_as, alice, bob, manager, hartlepool, stockton):
-    mine = request_for(hartlepool)
-    theirs = request_for(stockton, email="other@example.org")
+    mine = SupportRequestFactory(council=hartlepool)
+    theirs = SupportRequestFactory(council=stockton)
     assert list(client_as(alice).get(INBOX).context["page_obj"]) == [mine]
     assert set(client_as(manager).get(INBOX).context["page_obj"]) == {mine, theirs}
 
 
 def test_the_inbox_shows_waiting_requests_by_default_and_filters_by_status(client_as, alice, hartlepool):
-    waiting = request_for(hartlepool)
-    closed = request_for(hartlepool, email="b@example.org")
+    waiting = SupportRequestFactory(council=hartlepool)
+    closed = SupportRequestFactory(council=hartlepool)
     support_request_close(request=closed, user=alice, reason="Not this year")
     client = client_as(alice)
     assert list(client.get(INBOX).context["page_obj"]) == [waiting]
@@ -33,7 +34,7 @@ def test_the_inbox_shows_waiting_requests_by_default_and_filters_by_status(clien
 
 
 def test_acknowledging_a_request(client_as, alice, hartlepool):
-    support_request = request_for(hartlepool)
+    support_request = SupportRequestFactory(council=hartlepool)
     response = client_as(alice).post(reverse("workspace:request_acknowledge", args=[support_request.reference]))
     assert response.status_code == 302
     support_request.refresh_from_db()
@@ -42,7 +43,7 @@ def test_acknowledging_a_request(client_as, alice, hartlepool):
 
 
 def test_acknowledge_only_accepts_post(client_as, alice, hartlepool):
-    support_request = request_for(hartlepool)
+    support_request = SupportRequestFactory(council=hartlepool)
     assert (
         client_as(alice).get(reverse("workspace:request_acknowledge", args=[support_request.reference])).status_code
         == 405
@@ -50,7 +51,7 @@ def test_acknowledge_only_accepts_post(client_as, alice, hartlepool):
 
 
 def test_closing_needs_a_reason(client_as, alice, hartlepool):
-    support_request = request_for(hartlepool)
+    support_request = SupportRequestFactory(council=hartlepool)
     url = reverse("workspace:request_close", args=[support_request.reference])
     client = client_as(alice)
     response = client.post(url, {"closed_reason": "   "})
@@ -68,7 +69,7 @@ def test_closing_needs_a_reason(client_as, alice, hartlepool):
 
 
 def test_converting_prefills_the_engagement_and_links_it_to_the_request(client_as, alice, hartlepool):
-    support_request = request_for(hartlepool, message="We would like a peer challenge.")
+    support_request = SupportRequestFactory(council=hartlepool, message="We would like a peer challenge.")
     url = reverse("workspace:request_convert", args=[support_request.reference])
     client = client_as(alice)
     response = client.get(url)
@@ -96,7 +97,7 @@ def test_converting_prefills_the_engagement_and_links_it_to_the_request(client_a
 
 
 def test_a_conversion_with_bad_input_keeps_the_request_open(client_as, alice, hartlepool):
-    support_request = request_for(hartlepool)
+    support_request = SupportRequestFactory(council=hartlepool)
     url = reverse("workspace:request_convert", args=[support_request.reference])
     response = client_as(alice).post(
         url, {"council": hartlepool.pk, "date": "2024-01-01", "kind": "", "channel": "video", "status": "completed"}
@@ -107,7 +108,7 @@ def test_a_conversion_with_bad_input_keeps_the_request_open(client_as, alice, ha
 
 
 def test_an_adviser_cannot_act_on_requests_for_councils_that_are_not_theirs(client_as, bob, hartlepool):
-    support_request = request_for(hartlepool)
+    support_request = SupportRequestFactory(council=hartlepool)
     client = client_as(bob)
     for name in ("request_detail", "request_close", "request_convert"):
         assert client.get(reverse(f"workspace:{name}", args=[support_request.reference])).status_code == 403
