@@ -24,11 +24,11 @@ from engagements.forms import (
     initial_for_new_engagement,
     initial_from_engagement,
 )
+from engagements.history import engagement_history
 from engagements.models import Channel, Council, Engagement, EngagementKind
 from engagements.workspace.access import paginate, query_string, workspace_view
 
 ENGAGEMENTS_PER_PAGE = 25
-PRIVATE_NOTES_LABEL = str(Engagement._meta.get_field("private_notes").verbose_name).capitalize()
 
 
 @workspace_view
@@ -131,7 +131,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "engagement": engagement,
             "show_notes": show_notes,
             "support_request": support_request,
-            "history": selectors.engagement_history(engagement, show_private_notes=show_notes),
+            "history": engagement_history(engagement, show_private_notes=show_notes),
             "can_edit": permissions.can_edit_engagement(user, engagement) and not engagement.is_archived,
             "can_archive": permissions.can_archive_engagement(user, engagement),
         },
@@ -165,11 +165,8 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.EngagementConflict as error:
                 conflict = error
-                show_notes = permissions.can_see_private_notes(user, error.current)
                 form.add_error(None, services.STALE_VERSION)
                 for label, before, after in error.changes:
-                    if label == PRIVATE_NOTES_LABEL and not show_notes:
-                        continue
                     form.add_error(None, CONFLICT_CHANGE.format(field=label, before=before, after=after))
                 form.add_error(None, CONFLICT_NEXT_STEP)
                 # The user has now seen the other changes; saving again replaces them knowingly.

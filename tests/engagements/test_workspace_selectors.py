@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from engagements.selectors import engagement_history, quarter_of
+from engagements.history import engagement_history
+from engagements.selectors import quarter_of
 from engagements.services import engagement_archive, engagement_update, support_request_close
 from tests.factories import EngagementFactory, SupportRequestFactory
 
@@ -99,13 +100,20 @@ def test_history_records_offers_roles_and_themes_once_per_save(alice, hartlepool
         themes=[Theme.objects.get(slug="leadership")],
     )
     assert engagement.history.count() == 2  # one entry per save, links included
-    with django_assert_num_queries(9):
+    # The versions with their authors; simple-history's diff reads the roles, offers and themes of
+    # both versions it compares (six per version); the names shown: council, adviser, role, offers, theme.
+    with django_assert_num_queries(1 + 6 * 2 + 5):
         history = engagement_history(engagement, show_private_notes=True)
     changed, logged = history
     assert ("Offers", "", panel.title) in logged.changes and ("Whom it was with", "", chief.name) in logged.changes
     assert ("Offers", panel.title, ", ".join(sorted([panel.title, coaching.title]))) in changed.changes
     assert ("Support needs", "none", "Leadership") in changed.changes
     assert not any(label == "Whom it was with" for label, _, _ in changed.changes)
+    engagement_update(engagement=engagement, user=alice, version=2, summary="A third version")
+    with django_assert_num_queries(1 + 6 * 3 + 5):
+        assert engagement_history(engagement, show_private_notes=True)[0].changes == [
+            ("Summary", "none", "A third version")
+        ]
 
 
 def test_a_conflict_lists_offers_changed_by_someone_else(alice, manager, hartlepool):
@@ -118,3 +126,31 @@ def test_a_conflict_lists_offers_changed_by_someone_else(alice, manager, hartlep
     with pytest.raises(EngagementConflict) as conflict:
         engagement_update(engagement=engagement, user=alice, version=1, summary="mine")
     assert ("Offers", "none", panel.title) in conflict.value.changes
+
+
+def test_a_conflict_words_what_changed_as_the_history_does(alice, manager, hartlepool):
+    from engagements.services import EngagementConflict
+    from offers.models import Offer
+
+    panel = Offer.objects.get(slug="recovery-and-renewal-panel")
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, date=datetime.date(2025, 3, 3))
+    engagement_update(
+        engagement=engagement,
+        user=manager,
+        version=1,
+        kind="visit",
+        follow_up_on=datetime.date(2025, 4, 1),
+        follow_up_done=True,
+        offers=[panel],
+        private_notes="Manager's note",
+    )
+    with pytest.raises(EngagementConflict) as conflict:
+        engagement_update(engagement=engagement, user=alice, version=1, summary="Alice's version")
+    assert conflict.value.changes == [
+        ("Kind", "Call", "Visit"),
+        ("Private notes", "none", "Manager's note"),
+        ("Follow up on", "none", "1 April 2025"),
+        ("Follow up done", "no", "yes"),
+        ("Offers", "none", panel.title),
+    ]
+    assert conflict.value.changes == engagement_history(engagement, show_private_notes=True)[0].changes
