@@ -33,11 +33,18 @@ from engagements.models import (
     EngagementKind,
     EngagementStatus,
 )
+from engagements.rows import EXPORT_COLUMNS, IMPORT_COLUMNS
 from engagements.services import ENGAGEMENT_FIELDS, engagement_create
 from offers.models import Offer, Theme
 
-# The columns, in the order of the documented example. Only the first four are required.
-COLUMNS = (
+# The columns the import reads, and those of the workspace export it ignores (ids, names, times):
+# an export imports back as it is (engagements/rows.py defines them all).
+COLUMNS = IMPORT_COLUMNS
+IGNORED_COLUMNS = tuple(name for name in EXPORT_COLUMNS if name not in IMPORT_COLUMNS)
+REQUIRED_COLUMNS = ("council", "date", "kind", "channel")
+# The order the row fingerprints were first computed in: kept, so that a file imported before
+# is still recognised when imported again.
+FINGERPRINT_COLUMNS = (
     "council",
     "date",
     "kind",
@@ -53,7 +60,6 @@ COLUMNS = (
     "hours",
     "status",
 )
-REQUIRED_COLUMNS = ("council", "date", "kind", "channel")
 LIST_SEPARATOR = ";"
 # Uploads through the web page stay small enough to answer quickly; larger files use the command.
 PAGE_ROW_LIMIT = 5_000
@@ -85,7 +91,7 @@ TOO_LARGE = (
 WRONG_VALUE_COUNT = "The row has {found} values but the header has {expected} columns."
 VALUE_REQUIRED = "Enter a value: this column is required."
 UNKNOWN_COUNCIL = "Unknown council “{value}”: use the council's GSS code (for example E06000001) or its exact name."
-UNKNOWN_ADVISER = "Unknown principal adviser “{value}”: use their email address or exact name."
+UNKNOWN_ADVISER = "Unknown principal adviser “{value}”: use their email address, exact name or id."
 NO_ADVISER = "{council} has no principal adviser: give one in the adviser column."
 BAD_DATE = "“{value}” is not a date: use YYYY-MM-DD or DD/MM/YYYY, for example 2025-03-27."
 UNKNOWN_CHOICE = "Unknown {what} “{value}”: use one of {choices}."
@@ -185,7 +191,8 @@ class Lookups:
 
     def __init__(self) -> None:
         self.councils = _by_names(Council.objects.select_related("adviser"), "gss_code", "name", "slug")
-        self.advisers = _by_names(Adviser.objects.all(), "email", "name")
+        # By id as well, as the export and the API give it.
+        self.advisers = _by_names(Adviser.objects.all(), "email", "name", "pk")
         self.roles = _by_names(ContactRole.objects.all(), "slug", "name")
         self.offers = _by_names(Offer.objects.select_related("theme"), "slug", "title")
         self.themes = _by_names(Theme.objects.all(), "slug", "name")
@@ -322,7 +329,7 @@ def fingerprint(values: dict[str, Any], occurrence: int) -> str:
     logged the same way on one day), so they are both kept, once.
     """
     parts = []
-    for column in COLUMNS:
+    for column in FINGERPRINT_COLUMNS:
         value = values.get(column)
         if isinstance(value, list):
             value = ",".join(sorted(str(getattr(v, "pk", v)) for v in value))
@@ -406,7 +413,7 @@ def _header(reader, report: ImportReport) -> list[str] | None:
     names = [_clean(name).lower().replace(" ", "_") for name in header]
     repeated = [name for name, count in Counter(names).items() if count > 1 and name]
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
-    unknown = [name or "(blank)" for name in names if name not in COLUMNS]
+    unknown = [name or "(blank)" for name in names if name not in COLUMNS and name not in IGNORED_COLUMNS]
     if repeated:
         report.file_errors.append(REPEATED_COLUMNS.format(columns=", ".join(repeated)))
     if missing:
@@ -472,27 +479,24 @@ def _save(chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, us
             report.created += 1
 
 
+EXAMPLE_ROW = {
+    "council": "E06000001",
+    "date": "2025-03-27",
+    "kind": "Call",
+    "channel": "Phone",
+    "roles": "Chief executive",
+    "themes": "Financial resilience",
+    "summary": "Budget pressures and the LGA finance offer.",
+    "follow_up_on": "2025-04-10",
+    "follow_up_done": "no",
+    "status": "Completed",
+}
+
+
 def example_csv() -> str:
     """A small example file, as documented in the README and offered on the import page."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerow(
-        [
-            "E06000001",
-            "2025-03-27",
-            "Call",
-            "Phone",
-            "",
-            "Chief executive",
-            "",
-            "Financial resilience",
-            "Budget pressures and the LGA finance offer.",
-            "",
-            "2025-04-10",
-            "no",
-            "",
-            "Completed",
-        ]
-    )
+    writer.writerow([EXAMPLE_ROW.get(column, "") for column in COLUMNS])
     return out.getvalue()

@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from engagements import permissions, selectors, services
-from engagements.exports import engagements_csv_response
+from engagements import permissions, rows, selectors, services
 from engagements.forms import (
     CONFLICT_CHANGE,
     CONFLICT_NEXT_STEP,
@@ -27,6 +26,7 @@ from engagements.forms import (
 from engagements.history import engagement_history
 from engagements.models import Channel, Council, Engagement, EngagementKind
 from engagements.workspace.access import paginate, query_string, workspace_view
+from lga_portal.csv_export import csv_download
 
 ENGAGEMENTS_PER_PAGE = 25
 
@@ -57,7 +57,9 @@ def engagement_export(request: HttpRequest) -> HttpResponse:
     """The engagements of the list, filtered as on screen, as a streamed CSV file."""
     filters = EngagementFilterForm(request.GET).filters()
     engagements = selectors.engagements_for_list(request.user, filters)
-    return engagements_csv_response(engagements, f"engagements-{timezone.localdate():%Y-%m-%d}.csv")
+    return csv_download(
+        rows.export_table(engagements, request.user), f"engagements-{timezone.localdate():%Y-%m-%d}.csv"
+    )
 
 
 def _initial_from_query(request: HttpRequest) -> dict:

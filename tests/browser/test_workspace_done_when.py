@@ -92,5 +92,6 @@ def test_a_demo_adviser_logs_converts_and_exports(page, seeded_live_server, demo
     summaries = {row["summary"] for row in rows}
     assert "Quarterly one-to-one with the chief executive." in summaries
     assert any(support_request.reference in summary for summary in summaries)
-    assert {row["adviser"] for row in rows} == {"Demo Adviser (demo)"}
-    assert {row["status"] for row in rows} == {"Completed"}
+    assert {row["adviser_name"] for row in rows} == {"Demo Adviser (demo)"}
+    assert {row["adviser"] for row in rows} == {str(council.adviser_id)}
+    assert {row["status"] for row in rows} == {EngagementStatus.COMPLETED}
