@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from engagements.models import (
     Council,
@@ -24,7 +22,6 @@ from engagements.models import (
     SupportRequestStatus,
     held_condition,
 )
-from engagements.permissions import with_visible_notes
 from offers.models import Offer, Theme
 
 EngagementOffer = Engagement.offers.through
@@ -311,36 +308,3 @@ def offers_taken_up_by_council(council: Council, *, limit: int = OFFERS_TAKEN_UP
         .order_by("-last_on", "offer__title")[:limit]
     )
     return rows, rows[0]["offers_in_all"] if rows else 0
-
-
-def engagements_for_list(user, filters: dict[str, Any], *, today: datetime.date | None = None) -> QuerySet:
-    """Live engagements matching the list's filters, with ``visible_notes`` for ``user``.
-
-    The search looks in the summary and in ``visible_notes`` only, so it can never find an
-    engagement by words in private notes the user may not read. The export uses this too.
-    """
-    today = today or timezone.localdate()
-    queryset = with_visible_notes(Engagement.objects.live(), user)
-    if q := " ".join(str(filters.get("q") or "").split()):
-        queryset = queryset.filter(Q(summary__icontains=q) | Q(visible_notes__icontains=q))
-    if council := filters.get("council"):
-        queryset = queryset.filter(council=council)
-    if region := filters.get("region"):
-        queryset = queryset.filter(council__region=region)
-    if adviser := filters.get("adviser"):
-        queryset = queryset.filter(adviser=adviser)
-    if kind := filters.get("kind"):
-        queryset = queryset.filter(kind=kind)
-    if status := filters.get("status"):
-        queryset = queryset.filter(status=status)
-    if date_from := filters.get("date_from"):
-        queryset = queryset.filter(date__gte=date_from)
-    if date_to := filters.get("date_to"):
-        queryset = queryset.filter(date__lte=date_to)
-    if follow_up := filters.get("follow_up"):
-        queryset = queryset.filter(follow_up_done=False, follow_up_on__isnull=False).exclude(
-            status=EngagementStatus.CANCELLED
-        )
-        if follow_up == "due":
-            queryset = queryset.filter(follow_up_on__lte=today + datetime.timedelta(days=FOLLOW_UP_WINDOW_DAYS))
-    return queryset.order_by("-date", "-id")

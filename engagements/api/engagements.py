@@ -11,24 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from engagements import rows
+from engagements.filters import EngagementFilter, FeedFilter
 from engagements.models import (
     HOURS_NEGATIVE,
     Adviser,
-    Channel,
     ContactRole,
     Council,
     Engagement,
-    EngagementKind,
-    EngagementStatus,
-    Region,
 )
 from engagements.permissions import (
     adviser_for,
@@ -40,7 +36,6 @@ from engagements.permissions import (
 from engagements.services import EngagementConflict, engagement_archive, engagement_create, engagement_update
 from lga_portal.api.exceptions import Conflict
 from lga_portal.api.fields import LinkField
-from lga_portal.api.filters import ChoicesFilter, DateFilter, DateTimeFilter, OrderingFilter, RelatedFilter
 from lga_portal.api.pagination import CountedApart, ModifiedCursorPagination, check_paging
 from lga_portal.api.renderers import CHUNK_ROWS, streaming_csv_rows_response
 from lga_portal.api.schema import ConflictSerializer
@@ -153,80 +148,6 @@ class EngagementUpdateSerializer(EngagementSerializer):
         if "version" not in attrs:
             raise serializers.ValidationError({"version": [self.fields["version"].error_messages["required"]]})
         return super().validate(attrs)
-
-
-def _m2m_subquery(through, column: str, values):
-    return through.objects.filter(engagement_id=OuterRef("pk"), **{f"{column}__in": values})
-
-
-class EngagementFilter(django_filters.FilterSet):
-    council = RelatedFilter(
-        queryset=Council.objects.all(),
-        to_field_name="gss_code",
-        help_text="Council ONS (GSS) code; repeat for any of several.",
-    )
-    region = RelatedFilter(
-        field_name="council__region",
-        queryset=Region.objects.all(),
-        to_field_name="slug",
-        help_text="Region slug of the council, e.g. `north-west`; repeat for several.",
-    )
-    adviser = RelatedFilter(queryset=Adviser.objects.all(), help_text="Principal adviser id; repeat for several.")
-    kind = ChoicesFilter(choices=EngagementKind.choices, help_text="Kind; repeat for several.")
-    channel = ChoicesFilter(choices=Channel.choices, help_text="Channel; repeat for several.")
-    status = ChoicesFilter(choices=EngagementStatus.choices, help_text="Status; repeat for several.")
-    offer = RelatedFilter(
-        field_name="offers",
-        queryset=Offer.objects.all(),
-        to_field_name="slug",
-        method="filter_offer",
-        help_text="Engagements that discussed or delivered this offer (slug); repeat for any of several.",
-    )
-    theme = RelatedFilter(
-        field_name="themes",
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        method="filter_theme",
-        help_text="Engagements that raised a support need in this theme or took up one of its offers (theme "
-        "slug); repeat for any of several.",
-    )
-    date_from = DateFilter(field_name="date", lookup_expr="gte", help_text="Held on or after this date (YYYY-MM-DD).")
-    date_to = DateFilter(field_name="date", lookup_expr="lte", help_text="Held on or before this date (YYYY-MM-DD).")
-    modified_since = DateTimeFilter(
-        field_name="modified_at", lookup_expr="gte", help_text="Changed at or after this date and time."
-    )
-    ordering = OrderingFilter(
-        fields=(("date", "date"), ("modified_at", "modified_at"), ("id", "id")),
-        help_text="Sort by this field; prefix with - for descending. Default: newest date first.",
-    )
-
-    class Meta:
-        model = Engagement
-        fields: list[str] = []
-
-    def filter_offer(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(Exists(_m2m_subquery(Engagement.offers.through, "offer", value)))
-
-    def filter_theme(self, queryset, name, value):
-        if not value:
-            return queryset
-        needs = Exists(_m2m_subquery(Engagement.themes.through, "theme", value))
-        offers = Exists(_m2m_subquery(Engagement.offers.through, "offer__theme", value))
-        return queryset.filter(Q(needs) | Q(offers))
-
-
-class FeedFilter(django_filters.FilterSet):
-    modified_since = DateTimeFilter(
-        field_name="modified_at",
-        lookup_expr="gte",
-        help_text="Start from rows changed at or after this date and time (for a first sync from a known point).",
-    )
-
-    class Meta:
-        model = Engagement
-        fields: list[str] = []
 
 
 class EngagementAccess(permissions.BasePermission):

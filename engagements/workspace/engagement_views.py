@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from engagements import permissions, rows, selectors, services
+from engagements import permissions, rows, services
+from engagements.filters import EngagementFilter
 from engagements.forms import (
     CONFLICT_CHANGE,
     CONFLICT_NEXT_STEP,
-    EngagementFilterForm,
     EngagementForm,
     apply_service_errors,
     initial_for_new_engagement,
@@ -31,19 +31,24 @@ from lga_portal.csv_export import csv_download
 ENGAGEMENTS_PER_PAGE = 25
 
 
+def _listed(request: HttpRequest) -> EngagementFilter:
+    """The live engagements of the list and its export, filtered as the query string says (values
+    that do not parse are ignored, and shown beside their field)."""
+    return EngagementFilter.for_page(request.GET, Engagement.objects.live(), request=request)
+
+
 @workspace_view
 def engagement_list(request: HttpRequest) -> HttpResponse:
     """Every live engagement, filtered; the same filters drive the CSV export."""
-    filter_form = EngagementFilterForm(request.GET)
-    filters = filter_form.filters()
-    engagements = selectors.engagements_for_list(request.user, filters).select_related("council", "adviser")
+    filters = _listed(request)
+    engagements = permissions.with_visible_notes(filters.qs, request.user).select_related("council", "adviser")
     page = paginate(request, engagements, ENGAGEMENTS_PER_PAGE)
     return render(
         request,
         "workspace/engagement_list.html",
         {
-            "filter_form": filter_form,
-            "filters": filters,
+            "filter_form": filters.form,
+            "councils": filters.form.cleaned_data.get("council") or [],
             "page_obj": page,
             "query_string": query_string(request.GET),
             "export_query": query_string(request.GET),
@@ -55,8 +60,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
 @workspace_view
 def engagement_export(request: HttpRequest) -> HttpResponse:
     """The engagements of the list, filtered as on screen, as a streamed CSV file."""
-    filters = EngagementFilterForm(request.GET).filters()
-    engagements = selectors.engagements_for_list(request.user, filters)
+    engagements = _listed(request).qs
     return csv_download(
         rows.export_table(engagements, request.user), f"engagements-{timezone.localdate():%Y-%m-%d}.csv"
     )

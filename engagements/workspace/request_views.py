@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from engagements import permissions, services
-from engagements.forms import CloseRequestForm, EngagementForm, RequestFilterForm, apply_service_errors
+from engagements.filters import SupportRequestFilter
+from engagements.forms import CloseRequestForm, EngagementForm, apply_service_errors
 from engagements.models import SupportRequest, SupportRequestStatus
 from engagements.workspace.access import paginate, query_string, workspace_view
 
@@ -20,21 +21,14 @@ REQUESTS_PER_PAGE = 25
 @workspace_view
 def request_list(request: HttpRequest) -> HttpResponse:
     """The requests for the adviser's councils (a manager's: all), waiting ones by default."""
-    filter_form = RequestFilterForm(request.GET)
-    status = filter_form.status_filter()
-    requests = permissions.requests_for(request.user).with_related()
-    if status == "open":
-        requests = requests.open().order_by("created_at")
-    elif status != "all":
-        requests = requests.filter(status=status).order_by("-created_at")
-    else:
-        requests = requests.order_by("-created_at")
+    filters = SupportRequestFilter.for_page(request.GET, permissions.requests_for(request.user), request=request)
+    # Waiting requests oldest first, to be answered in turn; any others newest first.
+    requests = filters.qs.with_related().order_by("created_at" if filters.waiting_only() else "-created_at")
     return render(
         request,
         "workspace/request_list.html",
         {
-            "filter_form": filter_form,
-            "status": status,
+            "filter_form": filters.form,
             "page_obj": paginate(request, requests, REQUESTS_PER_PAGE),
             "query_string": query_string(request.GET),
             "manager": permissions.is_manager(request.user),

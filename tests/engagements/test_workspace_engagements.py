@@ -337,3 +337,58 @@ def test_the_list_filters_and_ignores_values_it_does_not_understand(client_as, a
     assert [e.summary for e in page.context["page_obj"]] == ["Stockton coaching"]
     page = client.get(url, {"kind": "nonsense", "date_from": "not a date", "adviser": "x", "page": "abc"})
     assert page.status_code == 200 and len(page.context["page_obj"]) == 2
+
+
+def test_the_list_and_the_api_share_their_filters_the_page_leniently_the_api_strictly(
+    client_as, client, alice, bob, hartlepool, stockton
+):
+    from lga_portal.api.tokens import api_token_create
+
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, date=datetime.date(2025, 3, 27), kind="visit")
+    EngagementFactory(council=stockton, adviser=bob.adviser, date=datetime.date(2025, 1, 5), kind="visit")
+    url = reverse("workspace:engagement_list")
+    _, key = api_token_create(user=alice, name="tests", days=30)
+
+    def api(query):
+        return client.get("/api/v1/engagements/", query, HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    page = client_as(alice).get(url, {"kind": "visit", "region": "north-east", "date_from": "2025-03-01"})
+    listed = [e.council for e in page.context["page_obj"]]
+    assert listed == [hartlepool]
+    assert [
+        row["council"]
+        for row in api({"kind": "visit", "region": "north-east", "date_from": "2025-03-01"}).json()["results"]
+    ] == [hartlepool.gss_code]
+    # A date as people type it: the page reads it; the API takes YYYY-MM-DD only.
+    assert [e.council for e in client_as(alice).get(url, {"date_from": "01/03/2025"}).context["page_obj"]] == listed
+    assert list(api({"date_from": "01/03/2025"}).json()["errors"]) == ["date_from"]
+    # A value that is not one: the page ignores it and says so by the field; the API refuses it.
+    page = client_as(alice).get(url, {"kind": "visit", "region": "atlantis"})
+    assert len(page.context["page_obj"]) == 2 and field_error(page, "region")
+    assert api({"kind": "visit", "region": "atlantis"}).json()["errors"].keys() == {"region"}
+    # The council timeline links here with a council's slug; the API names councils by code.
+    by_slug = client_as(alice).get(url, {"council": stockton.slug})
+    assert [e.council for e in by_slug.context["page_obj"]] == [stockton] and "Council: Stockton-on-Tees" in (
+        by_slug.content.decode()
+    )
+    assert [row["council"] for row in api({"council": stockton.gss_code}).json()["results"]] == [stockton.gss_code]
+
+
+# Sign-in session and user, permissions (2), the adviser record; the region and adviser asked for;
+# the count and the page of engagements; the region and adviser lists of the filter form.
+LIST_QUERIES = 11
+
+
+def test_the_list_makes_a_fixed_number_of_queries(client_as, alice, hartlepool, django_assert_num_queries):
+    client = client_as(alice)
+    url = reverse("workspace:engagement_list")
+    query = {"region": "north-east", "adviser": alice.adviser.pk, "kind": "call", "q": "budget"}
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Budget call")
+    client.get(url, query)  # per-process caches (content types)
+    with django_assert_num_queries(LIST_QUERIES):
+        assert len(client.get(url, query).context["page_obj"]) == 1
+    offers = list(Offer.objects.order_by("slug")[:2])
+    for n in range(30):
+        EngagementFactory(council=hartlepool, adviser=alice.adviser, summary=f"Budget call {n}", offers=offers)
+    with django_assert_num_queries(LIST_QUERIES):
+        assert len(client.get(url, query).context["page_obj"]) == 25

@@ -125,3 +125,38 @@ def test_an_adviser_cannot_act_on_requests_for_councils_that_are_not_theirs(clie
 
 def test_unknown_references_are_not_found(client_as, alice):
     assert client_as(alice).get(reverse("workspace:request_detail", args=["SR-NOPE"])).status_code == 404
+
+
+def test_the_inbox_and_the_api_read_the_status_alike_the_page_leniently(client_as, client, alice, hartlepool):
+    from lga_portal.api.tokens import api_token_create
+
+    waiting, closed = SupportRequestFactory(council=hartlepool), SupportRequestFactory(council=hartlepool)
+    support_request_close(request=closed, user=alice, reason="Not this year")
+    _, key = api_token_create(user=alice, name="tests", days=30)
+
+    def api(query):
+        return client.get("/api/v1/support-requests/", query, HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    assert [row["id"] for row in api({"status": "open"}).json()["results"]] == [waiting.pk]
+    assert {row["id"] for row in api({"status": "all"}).json()["results"]} == {waiting.pk, closed.pk}
+    assert list(api({"status": "bogus"}).json()["errors"]) == ["status"]
+    page = client_as(alice).get(INBOX, {"status": "bogus"})
+    assert list(page.context["page_obj"]) == [waiting]
+    assert '<option value="open" selected>Waiting (new or acknowledged)</option>' in page.content.decode()
+
+
+# Sign-in session and user, permissions (2), the adviser record; the count and the page of requests.
+INBOX_QUERIES = 7
+
+
+def test_the_inbox_makes_a_fixed_number_of_queries(client_as, alice, hartlepool, django_assert_num_queries):
+    client = client_as(alice)
+    SupportRequestFactory(council=hartlepool)
+    client.get(INBOX)
+    for status in ("open", "all"):
+        with django_assert_num_queries(INBOX_QUERIES):
+            client.get(INBOX, {"status": status})
+    SupportRequestFactory.create_batch(30, council=hartlepool)
+    for status in ("open", "all"):
+        with django_assert_num_queries(INBOX_QUERIES):
+            assert len(client.get(INBOX, {"status": status}).context["page_obj"]) == 25
