@@ -63,6 +63,8 @@ class EngagementAdminForm(forms.ModelForm):
     with what changed, if the engagement has been saved since (as in the workspace)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Who is saving, set by the admin for each request: what a refusal shows depends on it.
+    user = None
 
     class Meta:
         model = Engagement
@@ -80,7 +82,7 @@ class EngagementAdminForm(forms.ModelForm):
             return data
         # The admin saves in one transaction: the lock taken here holds until the service saves.
         try:
-            services.engagement_lock(engagement=self.instance, version=data.get("version"))
+            services.engagement_lock(engagement=self.instance, version=data.get("version"), user=self.user)
         except services.EngagementConflict as conflict:
             errors = [services.STALE_VERSION]
             errors += [CONFLICT_CHANGE.format(field=f, before=b, after=a) for f, b, a in conflict.changes]
@@ -133,6 +135,12 @@ class EngagementAdmin(ReadOnlyHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Engagements are archived, never deleted: deleting would take their history with them.
         return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        # A class made for this request, so the user set on it is this request's.
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -21,8 +21,6 @@ from engagements.models import (
     Engagement,
     EngagementKind,
     EngagementStatus,
-    Region,
-    SupportRequestStatus,
 )
 from engagements.services import ENGAGEMENT_FIELDS
 from lga_portal.forms import GovukDateField
@@ -30,7 +28,6 @@ from offers.models import Offer, Theme
 
 COUNCIL_REQUIRED = "Choose the council the engagement was with."
 DATE_REQUIRED = "Enter the date of the engagement."
-DATE_INVALID = "Enter a real date, for example 27/3/2025."
 KIND_REQUIRED = "Choose what kind of engagement it was."
 CHANNEL_REQUIRED = "Choose how the engagement took place."
 STATUS_REQUIRED = "Choose whether the engagement is planned, completed or cancelled."
@@ -38,17 +35,6 @@ HOURS_INVALID = "Enter hours as a number, for example 1.5."
 ADVISER_REQUIRED = "Choose the principal adviser who led the engagement: {council} has no principal adviser."
 CLOSE_REASON_REQUIRED = "Say why the request is being closed."
 IMPORT_FILE_REQUIRED = "Choose a CSV file to upload."
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"]
-
-
-class DateInput(forms.DateInput):
-    """A native date input: a calendar where the browser has one, plain text elsewhere."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def council_label(council: Council) -> str:
@@ -285,97 +271,6 @@ class EngagementForm(forms.Form):
             if self.engagement is None:
                 values["adviser"] = self.own_adviser
         return values
-
-
-class EngagementFilterForm(forms.Form):
-    """The engagements list's filters (also the export's). Invalid values are ignored."""
-
-    q = forms.CharField(label="Search", required=False, max_length=100, help_text="Words in the summary or your notes.")
-    region = forms.ModelChoiceField(
-        label="Region", queryset=Region.objects.all(), required=False, to_field_name="slug", empty_label="Any region"
-    )
-    adviser = forms.ModelChoiceField(
-        label="Principal adviser", queryset=Adviser.objects.all(), required=False, empty_label="Any adviser"
-    )
-    kind = forms.ChoiceField(label="Kind", choices=[("", "Any kind")] + EngagementKind.choices, required=False)
-    status = forms.ChoiceField(label="Status", choices=[("", "Any status")] + EngagementStatus.choices, required=False)
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        widget=DateInput(),
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages={"invalid": DATE_INVALID},
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        widget=DateInput(),
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages={"invalid": DATE_INVALID},
-    )
-    follow_up = forms.ChoiceField(
-        label="Follow-up",
-        choices=[
-            ("", "Any"),
-            ("due", "Due or overdue"),
-            ("long_overdue", "Overdue by more than four weeks"),
-            ("open", "Not done yet"),
-        ],
-        required=False,
-    )
-    council = forms.ModelChoiceField(
-        queryset=Council.objects.all(), required=False, to_field_name="slug", widget=forms.HiddenInput
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.order_by("name")
-        self.fields["adviser"].queryset = Adviser.objects.order_by("name")
-
-    def filters(self) -> dict[str, Any]:
-        """The valid, non-empty filters; anything that did not parse is dropped."""
-        self.is_valid()
-        return {
-            k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "") and k not in self.errors
-        }
-
-
-class DashboardFilterForm(forms.Form):
-    """A manager's dashboard filters: region and adviser. Invalid values are ignored."""
-
-    region = forms.ModelChoiceField(
-        label="Region", queryset=Region.objects.all(), required=False, to_field_name="slug", empty_label="All regions"
-    )
-    adviser = forms.ModelChoiceField(
-        label="Principal adviser", queryset=Adviser.objects.all(), required=False, empty_label="All advisers"
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.order_by("name")
-        self.fields["adviser"].queryset = Adviser.objects.filter(is_active=True).order_by("name")
-
-    def filters(self) -> dict[str, Any]:
-        self.is_valid()
-        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v and k not in self.errors}
-
-
-REQUEST_STATUS_FILTERS = [
-    ("open", "Waiting (new or acknowledged)"),
-    (SupportRequestStatus.NEW, "New"),
-    (SupportRequestStatus.ACKNOWLEDGED, "Acknowledged"),
-    (SupportRequestStatus.CONVERTED, "Converted to engagement"),
-    (SupportRequestStatus.CLOSED, "Closed"),
-    ("all", "All"),
-]
-
-
-class RequestFilterForm(forms.Form):
-    status = forms.ChoiceField(label="Status", choices=REQUEST_STATUS_FILTERS, required=False)
-
-    def status_filter(self) -> str:
-        self.is_valid()
-        return getattr(self, "cleaned_data", {}).get("status") or "open"
 
 
 class CloseRequestForm(forms.Form):

@@ -33,11 +33,18 @@ from engagements.models import (
     EngagementKind,
     EngagementStatus,
 )
+from engagements.rows import EXPORT_COLUMNS, IMPORT_COLUMNS
 from engagements.services import ENGAGEMENT_FIELDS, engagement_create
 from offers.models import Offer, Theme
 
-# The columns, in the order of the documented example. Only the first four are required.
-COLUMNS = (
+# The columns the import reads, and those of the workspace export it ignores (ids, names, times):
+# an export imports back as it is (engagements/rows.py defines them all).
+COLUMNS = IMPORT_COLUMNS
+IGNORED_COLUMNS = tuple(name for name in EXPORT_COLUMNS if name not in IMPORT_COLUMNS)
+REQUIRED_COLUMNS = ("council", "date", "kind", "channel")
+# The order the row fingerprints were first computed in: kept, so that a file imported before
+# is still recognised when imported again.
+FINGERPRINT_COLUMNS = (
     "council",
     "date",
     "kind",
@@ -53,7 +60,6 @@ COLUMNS = (
     "hours",
     "status",
 )
-REQUIRED_COLUMNS = ("council", "date", "kind", "channel")
 LIST_SEPARATOR = ";"
 # Uploads through the web page stay small enough to answer quickly; larger files use the command.
 PAGE_ROW_LIMIT = 5_000
@@ -65,6 +71,10 @@ NOT_UTF8 = (
     "“CSV UTF-8 (comma delimited)” and upload it again."
 )
 NOT_CSV = "The file could not be read as CSV: {error}."
+NUL_IN_HEADER = (
+    "The header row contains NUL characters (zero bytes), as a file saved as “Unicode text” (UTF-16) does. "
+    "In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” and upload it again."
+)
 EMPTY_FILE = "The file is empty: it needs a header row and at least one row of engagements."
 NO_ROWS = "The file has a header row but no engagements."
 MISSING_COLUMNS = "The header row is missing the required column(s): {columns}."
@@ -81,13 +91,17 @@ TOO_LARGE = (
 WRONG_VALUE_COUNT = "The row has {found} values but the header has {expected} columns."
 VALUE_REQUIRED = "Enter a value: this column is required."
 UNKNOWN_COUNCIL = "Unknown council “{value}”: use the council's GSS code (for example E06000001) or its exact name."
-UNKNOWN_ADVISER = "Unknown principal adviser “{value}”: use their email address or exact name."
+UNKNOWN_ADVISER = "Unknown principal adviser “{value}”: use their email address, exact name or id."
 NO_ADVISER = "{council} has no principal adviser: give one in the adviser column."
 BAD_DATE = "“{value}” is not a date: use YYYY-MM-DD or DD/MM/YYYY, for example 2025-03-27."
 UNKNOWN_CHOICE = "Unknown {what} “{value}”: use one of {choices}."
 UNKNOWN_ITEMS = "Unknown {what}: {values}."
 BAD_HOURS = "“{value}” is not a number of hours: use a number, for example 1.5."
 BAD_YES_NO = "“{value}” is not yes or no."
+NUL_CHARACTER = (
+    "The value contains a NUL character (a zero byte), which cannot be stored: remove it, or save the "
+    "file again from your spreadsheet."
+)
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y")
 YES = {"yes", "y", "true", "1", "done"}
@@ -177,7 +191,8 @@ class Lookups:
 
     def __init__(self) -> None:
         self.councils = _by_names(Council.objects.select_related("adviser"), "gss_code", "name", "slug")
-        self.advisers = _by_names(Adviser.objects.all(), "email", "name")
+        # By id as well, as the export and the API give it.
+        self.advisers = _by_names(Adviser.objects.all(), "email", "name", "pk")
         self.roles = _by_names(ContactRole.objects.all(), "slug", "name")
         self.offers = _by_names(Offer.objects.select_related("theme"), "slug", "title")
         self.themes = _by_names(Theme.objects.all(), "slug", "name")
@@ -206,13 +221,16 @@ def _split(value: str) -> list[str]:
 def parse_row(cells: dict[str, str], lookups: Lookups) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The ``engagement_create`` values for one row, and its problems as (column, message)."""
     values: dict[str, Any] = {}
-    errors: list[tuple[str, str]] = []
+    # The database refuses a NUL character (PostgreSQL with an error), so such a cell is reported
+    # and read no further.
+    unreadable = [column for column, cell in cells.items() if "\x00" in (cell or "")]
+    errors: list[tuple[str, str]] = [(column, NUL_CHARACTER) for column in unreadable]
 
     def get(column: str) -> str:
-        return _clean(cells.get(column) or "")
+        return "" if column in unreadable else _clean(cells.get(column) or "")
 
     for column in REQUIRED_COLUMNS:
-        if not get(column):
+        if column not in unreadable and not get(column):
             errors.append((column, VALUE_REQUIRED))
 
     if council_name := get("council"):
@@ -311,7 +329,7 @@ def fingerprint(values: dict[str, Any], occurrence: int) -> str:
     logged the same way on one day), so they are both kept, once.
     """
     parts = []
-    for column in COLUMNS:
+    for column in FINGERPRINT_COLUMNS:
         value = values.get(column)
         if isinstance(value, list):
             value = ",".join(sorted(str(getattr(v, "pk", v)) for v in value))
@@ -389,10 +407,13 @@ def _header(reader, report: ImportReport) -> list[str] | None:
     except StopIteration:
         report.file_errors.append(EMPTY_FILE)
         return None
+    if any("\x00" in name for name in header):
+        report.file_errors.append(NUL_IN_HEADER)
+        return None
     names = [_clean(name).lower().replace(" ", "_") for name in header]
     repeated = [name for name, count in Counter(names).items() if count > 1 and name]
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
-    unknown = [name or "(blank)" for name in names if name not in COLUMNS]
+    unknown = [name or "(blank)" for name in names if name not in COLUMNS and name not in IGNORED_COLUMNS]
     if repeated:
         report.file_errors.append(REPEATED_COLUMNS.format(columns=", ".join(repeated)))
     if missing:
@@ -458,27 +479,24 @@ def _save(chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, us
             report.created += 1
 
 
+EXAMPLE_ROW = {
+    "council": "E06000001",
+    "date": "2025-03-27",
+    "kind": "Call",
+    "channel": "Phone",
+    "roles": "Chief executive",
+    "themes": "Financial resilience",
+    "summary": "Budget pressures and the LGA finance offer.",
+    "follow_up_on": "2025-04-10",
+    "follow_up_done": "no",
+    "status": "Completed",
+}
+
+
 def example_csv() -> str:
     """A small example file, as documented in the README and offered on the import page."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerow(
-        [
-            "E06000001",
-            "2025-03-27",
-            "Call",
-            "Phone",
-            "",
-            "Chief executive",
-            "",
-            "Financial resilience",
-            "Budget pressures and the LGA finance offer.",
-            "",
-            "2025-04-10",
-            "no",
-            "",
-            "Completed",
-        ]
-    )
+    writer.writerow([EXAMPLE_ROW.get(column, "") for column in COLUMNS])
     return out.getvalue()

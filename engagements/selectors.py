@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from engagements.models import (
-    Adviser,
     Council,
     Engagement,
     EngagementStatus,
@@ -25,7 +22,6 @@ from engagements.models import (
     SupportRequestStatus,
     held_condition,
 )
-from engagements.permissions import with_visible_notes
 from offers.models import Offer, Theme
 
 EngagementOffer = Engagement.offers.through
@@ -338,154 +334,3 @@ def offers_taken_up_by_council(council: Council, *, limit: int = OFFERS_TAKEN_UP
         .order_by("-last_on", "offer__title")[:limit]
     )
     return rows, rows[0]["offers_in_all"] if rows else 0
-
-
-# Fields shown in an engagement's history, in form order; private notes only to those who may read them.
-HISTORY_FIELDS = (
-    "council",
-    "adviser",
-    "date",
-    "kind",
-    "channel",
-    "status",
-    "summary",
-    "private_notes",
-    "follow_up_on",
-    "follow_up_done",
-    "hours",
-    "archived_at",
-)
-
-
-# Links kept in history: engagement field → (label, the linked object's field on each history link).
-HISTORY_LINKS = {
-    "roles": ("Whom it was with", "contactrole"),
-    "offers": ("Offers", "offer"),
-    "themes": ("Support needs", "theme"),
-}
-
-
-def _linked(record, name: str) -> tuple[str, ...]:
-    """The names linked through ``name`` at the version ``record`` holds."""
-    target = HISTORY_LINKS[name][1]
-    return tuple(
-        sorted(str(getattr(link, target)) for link in getattr(record, f"historicalengagement_{name}_set").all())
-    )
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: datetime.datetime
-    who: str
-    action: str  # "Logged", "Changed", "Archived"
-    changes: list[tuple[str, str, str]]  # (field label, before, after)
-
-
-def _history_value(name: str, value: Any, names: dict[str, dict[int, str]]) -> str:
-    if value in (None, ""):
-        return "none"
-    if name in names:
-        return names[name].get(value, f"#{value}")
-    field = Engagement._meta.get_field(name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime.datetime):
-        return f"{timezone.localtime(value):%-d %B %Y %H:%M}"
-    if isinstance(value, datetime.date):
-        return f"{value:%-d %B %Y}"
-    return str(value)
-
-
-def engagement_history(engagement: Engagement, *, show_private_notes: bool) -> list[HistoryEntry]:
-    """Every recorded change to ``engagement``, newest first: who, when and what changed.
-
-    Nine queries whatever the length of the history (records with their users; the roles,
-    offers and themes linked at each version; the names of the councils and advisers they
-    mention). A reader who may not see the private notes sees neither their text nor that
-    they changed.
-    """
-    records = list(
-        engagement.history.select_related("history_user")
-        .prefetch_related(
-            *(f"historicalengagement_{name}_set__{target}" for name, (_, target) in HISTORY_LINKS.items())
-        )
-        .order_by("history_date", "history_id")
-    )
-    fields = [f for f in HISTORY_FIELDS if show_private_notes or f != "private_notes"]
-    names = {
-        "council": dict(Council.objects.filter(pk__in={r.council_id for r in records}).values_list("pk", "name")),
-        "adviser": dict(Adviser.objects.filter(pk__in={r.adviser_id for r in records}).values_list("pk", "name")),
-    }
-    entries = []
-    previous = None
-    for record in records:
-        changes = []
-        for name in fields:
-            attname = Engagement._meta.get_field(name).attname
-            after = getattr(record, attname)
-            before = getattr(previous, attname) if previous is not None else None
-            if previous is None and name == "archived_at":
-                continue
-            if previous is None or before != after:
-                if previous is None and after in (None, "", False):
-                    continue
-                label = str(Engagement._meta.get_field(name).verbose_name).capitalize()
-                changes.append(
-                    (label, _history_value(name, before, names) if previous else "", _history_value(name, after, names))
-                )
-        for name, (label, _) in HISTORY_LINKS.items():
-            after_links = _linked(record, name)
-            before_links = _linked(previous, name) if previous is not None else ()
-            if after_links != before_links:
-                changes.append(
-                    (label, ", ".join(before_links) or "none" if previous else "", ", ".join(after_links) or "none")
-                )
-        if previous is None:
-            action = "Logged"
-        elif previous.archived_at is None and record.archived_at is not None:
-            action = "Archived"
-        else:
-            action = "Changed"
-        user = record.history_user
-        who = (user.get_full_name() or user.get_username()) if user else "Imported or system"
-        entries.append(HistoryEntry(record.history_date, who, action, changes))
-        previous = record
-    entries.reverse()
-    return entries
-
-
-def engagements_for_list(user, filters: dict[str, Any], *, today: datetime.date | None = None) -> QuerySet:
-    """Live engagements matching the list's filters, with ``visible_notes`` for ``user``.
-
-    The search looks in the summary and in ``visible_notes`` only, so it can never find an
-    engagement by words in private notes the user may not read. The export uses this too.
-    """
-    today = today or timezone.localdate()
-    queryset = with_visible_notes(Engagement.objects.live(), user)
-    if q := " ".join(str(filters.get("q") or "").split()):
-        queryset = queryset.filter(Q(summary__icontains=q) | Q(visible_notes__icontains=q))
-    if council := filters.get("council"):
-        queryset = queryset.filter(council=council)
-    if region := filters.get("region"):
-        queryset = queryset.filter(council__region=region)
-    if adviser := filters.get("adviser"):
-        queryset = queryset.filter(adviser=adviser)
-    if kind := filters.get("kind"):
-        queryset = queryset.filter(kind=kind)
-    if status := filters.get("status"):
-        queryset = queryset.filter(status=status)
-    if date_from := filters.get("date_from"):
-        queryset = queryset.filter(date__gte=date_from)
-    if date_to := filters.get("date_to"):
-        queryset = queryset.filter(date__lte=date_to)
-    if follow_up := filters.get("follow_up"):
-        queryset = queryset.filter(follow_up_done=False, follow_up_on__isnull=False).exclude(
-            status=EngagementStatus.CANCELLED
-        )
-        if follow_up == "due":
-            queryset = queryset.filter(follow_up_on__lte=today + datetime.timedelta(days=FOLLOW_UP_WINDOW_DAYS))
-        elif follow_up == "long_overdue":
-            queryset = queryset.filter(follow_up_on__lt=today - datetime.timedelta(days=RECENTLY_OVERDUE_DAYS))
-    return queryset.order_by("-date", "-id")

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from engagements.history import Change, engagement_changes_since
 from engagements.models import (
     Channel,
     Council,
@@ -26,6 +27,7 @@ from engagements.models import (
     SupportRequest,
     SupportRequestStatus,
 )
+from engagements.permissions import can_see_private_notes
 from lga_portal.rate_limits import RollingLimit
 from offers.models import Offer
 
@@ -76,7 +78,7 @@ class EngagementConflict(Exception):
     """A write based on an old version: ``changes`` lists what others changed since."""
 
     current: Engagement
-    changes: list[tuple[str, Any, Any]]  # (field label, value in the version the writer saw, value now)
+    changes: list[Change]  # (field label, value in the version the writer saw, value now), as the history words them
 
     def __str__(self) -> str:
         return STALE_VERSION
@@ -125,52 +127,7 @@ def engagement_create(*, user, import_key: str | None = None, **values: Any) -> 
     return engagement
 
 
-def _describe(engagement: Engagement, name: str, value: Any) -> str:
-    if name in ENGAGEMENT_M2M:
-        return ", ".join(sorted(str(v) for v in value)) or "none"
-    field = Engagement._meta.get_field(name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if value in (None, ""):
-        return "none"
-    return str(value)
-
-
-def engagement_changes_since(engagement: Engagement, version: int) -> list[tuple[str, Any, Any]]:
-    """What changed in ``engagement`` since ``version``, read from its history."""
-    old = engagement.history.filter(version=version).order_by("-history_date").first()
-    if old is None:
-        return []
-    changes = []
-    for name in ENGAGEMENT_FIELDS:
-        field = Engagement._meta.get_field(name)
-        before = getattr(old, field.attname)
-        after = getattr(engagement, field.attname)
-        if before != after:
-            if field.is_relation:
-                model = field.related_model
-                before = model.objects.filter(pk=before).first()
-                after = getattr(engagement, name)
-            changes.append(
-                (
-                    str(field.verbose_name).capitalize(),
-                    _describe(engagement, name, before),
-                    _describe(engagement, name, after),
-                )
-            )
-    for name in ENGAGEMENT_M2M:
-        target = getattr(Engagement, name).field.m2m_reverse_field_name()
-        before = [
-            getattr(link, target) for link in getattr(old, f"historicalengagement_{name}_set").select_related(target)
-        ]
-        after = list(getattr(engagement, name).all())
-        if sorted(map(str, before)) != sorted(map(str, after)):
-            label = str(Engagement._meta.get_field(name).verbose_name).capitalize()
-            changes.append((label, _describe(engagement, name, before), _describe(engagement, name, after)))
-    return changes
-
-
-def engagement_lock(*, engagement: Engagement, version: int) -> Engagement:
+def engagement_lock(*, engagement: Engagement, version: int, user) -> Engagement:
     """The engagement as saved now, locked until the transaction ends, if it may still be changed
     from ``version``; else ValidationError (archived) or EngagementConflict (changed since).
 
@@ -181,14 +138,15 @@ def engagement_lock(*, engagement: Engagement, version: int) -> Engagement:
     if current.archived_at is not None:
         raise ValidationError(ALREADY_ARCHIVED)
     if current.version != version:
-        raise EngagementConflict(current, engagement_changes_since(current, version))
+        seen_by_user = can_see_private_notes(user, current)
+        raise EngagementConflict(current, engagement_changes_since(current, version, show_private_notes=seen_by_user))
     return current
 
 
 @transaction.atomic
 def engagement_update(*, engagement: Engagement, user, version: int, **values: Any) -> Engagement:
     """Save changes made to ``version`` of an engagement; refuse them if it has moved on since."""
-    current = engagement_lock(engagement=engagement, version=version)
+    current = engagement_lock(engagement=engagement, version=version, user=user)
     plain, m2m = _split(values)
     for name, value in plain.items():
         setattr(current, name, value)

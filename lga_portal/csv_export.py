@@ -15,6 +15,8 @@ from django.http import StreamingHttpResponse
 
 BOM = "\ufeff"
 CONTENT_TYPE = "text/csv; charset=utf-8"
+# A list of values in one cell (the import splits on the semicolon).
+LIST_JOIN = "; "
 # A cell starting with one of these runs as a formula in a spreadsheet; an apostrophe stops that.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,6 +34,17 @@ def spreadsheet_safe(text: str) -> str:
     if text.startswith(FORMULA_STARTS) and not _is_number(text):
         return "'" + text
     return text
+
+
+def csv_cell(value) -> str:
+    """One value as a cell: empty for none, ``true``/``false``, a list joined with "; ", text defused."""
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return LIST_JOIN.join(csv_cell(item) for item in value)
+    return spreadsheet_safe(str(value))
 
 
 class _Echo:

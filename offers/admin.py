@@ -1,4 +1,7 @@
+from dataclasses import dataclass
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from simple_history.admin import SimpleHistoryAdmin
 
 from offers.models import Audience, Format, Offer, OfferItem, Source, Theme
@@ -51,6 +54,34 @@ class OfferItemInline(admin.TabularInline):
     fields = ["order", "text"]
 
 
+@dataclass(frozen=True)
+class ItemChange:
+    """One change to an offer's "what it includes" list, for the offer's history page."""
+
+    record: object  # the item's history record
+    action: str  # "Added", "Changed", "Removed"
+    before: object | None  # the item's previous record, for a change
+
+
+ITEM_ACTIONS = {"+": "Added", "~": "Changed", "-": "Removed"}
+
+
+def item_changes(offer_id) -> list[ItemChange]:
+    """Every recorded change to the offer's items, newest first, each with the item as it was before."""
+    records = (
+        OfferItem.history.filter(offer_id=offer_id)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    last: dict[int, object] = {}
+    changes = []
+    for record in records:
+        changes.append(ItemChange(record, ITEM_ACTIONS[record.history_type], last.get(record.id)))
+        last[record.id] = record
+    changes.reverse()
+    return changes
+
+
 @admin.register(Offer)
 class OfferAdmin(SimpleHistoryAdmin):
     list_display = ["title", "theme", "status", "delivery", "is_published", "modified_at"]
@@ -62,6 +93,8 @@ class OfferAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["theme"]
     readonly_fields = ["uuid", "created_at", "modified_at"]
     inlines = [OfferItemInline]
+    # The offer's history, then its items' (edited in the inline above, recorded on their own).
+    object_history_template = "admin/offers/offer/object_history.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "theme", "summary", "description"]}),
         (
@@ -71,3 +104,8 @@ class OfferAdmin(SimpleHistoryAdmin):
         ("Status", {"fields": ["status", "status_note", "launched_on", "is_published"]}),
         ("Provenance", {"fields": ["source", "also_in", "uuid", "created_at", "modified_at"]}),
     ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        offer_id = unquote(object_id)
+        items = item_changes(offer_id) if str(offer_id).isdigit() else []
+        return super().history_view(request, object_id, {**(extra_context or {}), "item_changes": items})

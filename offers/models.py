@@ -256,6 +256,9 @@ class OfferItem(models.Model):
     text = models.TextField(help_text="What the offer includes.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the list; lower first.")
 
+    # The offer's own history does not see its items change; the admin shows both together.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "id"]
 

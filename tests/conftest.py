@@ -8,15 +8,20 @@ flushed after each test; they use ``seeded_live_server``, which reseeds when nee
 
 import socket
 
+import factory.random
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connections
 from django.db.utils import load_backend
 
-from lga_portal import roles
 from lga_portal.seeding import Seeder
 from metrics.management.commands.seed import load_reference_data
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def same_fake_data():
+    """The same fake names and addresses in a test however it is run, so a failure can be repeated."""
+    factory.random.reseed_random("lga-portal")
 
 
 def seed_reference_data() -> None:
@@ -40,26 +45,10 @@ def seeded_live_server(live_server, transactional_db):
 
 @pytest.fixture
 def make_user(db):
-    """Create a user in one of the portal's roles: make_user("manager")."""
-    names = {
-        "adviser": roles.PRINCIPAL_ADVISERS,
-        "analyst": roles.ANALYSTS,
-        "editor": roles.CATALOGUE_EDITORS,
-        "manager": roles.MANAGERS,
-    }
+    """A user in one of the portal's roles, from ``UserFactory``: make_user("manager")."""
 
-    def make(role: str | None = None, username: str | None = None, **extra):
-        User = get_user_model()
-        username = username or f"{role or 'plain'}-{User.objects.count() + 1}"
-        user = User.objects.create_user(
-            username=username, password="correct horse battery", email=f"{username}@example.org", **extra
-        )
-        if role:
-            user.groups.add(Group.objects.get(name=names[role]))
-        if role in ("editor", "manager"):
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
-        return user
+    def make(role: str | None = None, **values):
+        return UserFactory(role=role, **values)
 
     return make
 

@@ -9,26 +9,22 @@ messages the workspace forms show.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from engagements import rows
+from engagements.filters import EngagementFilter, FeedFilter
 from engagements.models import (
     HOURS_NEGATIVE,
     Adviser,
-    Channel,
     ContactRole,
     Council,
     Engagement,
-    EngagementKind,
-    EngagementStatus,
-    Region,
 )
 from engagements.permissions import (
     adviser_for,
@@ -36,12 +32,10 @@ from engagements.permissions import (
     can_log_engagements,
     can_view_engagements,
     is_manager,
-    with_visible_notes,
 )
 from engagements.services import EngagementConflict, engagement_archive, engagement_create, engagement_update
 from lga_portal.api.exceptions import Conflict
 from lga_portal.api.fields import LinkField
-from lga_portal.api.filters import ChoicesFilter, DateFilter, DateTimeFilter, OrderingFilter, RelatedFilter
 from lga_portal.api.pagination import CountedApart, ModifiedCursorPagination, check_paging
 from lga_portal.api.renderers import CHUNK_ROWS, streaming_csv_rows_response
 from lga_portal.api.schema import ConflictSerializer
@@ -105,144 +99,38 @@ class EngagementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Engagement
-        fields = [
-            "id",
-            "url",
-            "council",
-            "council_name",
-            "region",
-            "adviser",
-            "adviser_name",
-            "date",
-            "kind",
-            "channel",
-            "status",
-            "roles",
-            "offers",
-            "themes",
-            "summary",
-            "private_notes",
-            "follow_up_on",
-            "follow_up_done",
-            "hours",
-            "version",
-            "archived_at",
-            "created_at",
-            "modified_at",
-        ]
+        # The columns of engagements/rows.py: one table for the API, the workspace export and the import.
+        fields = list(rows.API_COLUMNS)
         read_only_fields = ["version", "archived_at", "created_at", "modified_at"]
         # The model's own message, as the workspace form shows it.
         extra_kwargs = {"hours": {"error_messages": {"min_value": HOURS_NEGATIVE}}}
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)
-        # Never the stored notes: only what with_visible_notes let this reader see.
-        data["private_notes"] = getattr(instance, "visible_notes", "")
-        return data
+        # One engagement is read as a list reads it, so an engagement is the same wherever it comes from.
+        return self.represent(rows.projection(Engagement.objects.filter(pk=instance.pk), self._reader()))[0]
+
+    def _reader(self):
+        request = self.context.get("request")
+        return request.user if request is not None else None
+
+    def _with_address(self, table: Iterable[dict]) -> Iterator[dict]:
+        address = self.fields["url"].addresses(self.context.get("request"))
+        for row in table:
+            yield {name: address(row["id"]) if name == "url" else row[name] for name in rows.API_COLUMNS}
+
+    def represent(self, values: Iterable[dict]) -> list[dict]:
+        """The API's representation of rows of ``rows.projection()`` (a page of them): three queries."""
+        return list(self._with_address(rows.complete(list(values))))
+
+    def represent_all(self, engagements: QuerySet) -> Iterator[dict]:
+        """Every engagement of ``engagements``, read and represented in chunks (for the CSV)."""
+        return self._with_address(rows.stream(engagements, self._reader(), chunk_size=CHUNK_ROWS))
 
     def validate_adviser(self, adviser):
         user = self.context["request"].user
         if not is_manager(user) and adviser != adviser_for(user):
             raise serializers.ValidationError(ADVISER_NOT_YOURS)
         return adviser
-
-
-class EngagementRows:
-    """``EngagementSerializer``'s representation of many engagements at once, for lists and CSV.
-
-    A page of 1,000 engagements through the serializer costs a model instance, three prefetched
-    related managers and a field lookup per field per row; here the columns come from one
-    ``values()`` query (council, region and adviser joined), each relation's slugs from one query
-    per batch, and each value still goes through the serializer's own field, so the output is
-    the serializer's exactly (tests compare the two).
-    """
-
-    # Serializer field -> the values() lookup it is read from.
-    COLUMNS = {
-        "id": "id",
-        "council": "council__gss_code",
-        "council_name": "council__name",
-        "region": "council__region__slug",
-        "adviser": "adviser_id",
-        "adviser_name": "adviser__name",
-        "date": "date",
-        "kind": "kind",
-        "channel": "channel",
-        "status": "status",
-        "summary": "summary",
-        # Never the stored notes: only what with_visible_notes let this reader see.
-        "private_notes": "visible_notes",
-        "follow_up_on": "follow_up_on",
-        "follow_up_done": "follow_up_done",
-        "hours": "hours",
-        "version": "version",
-        "archived_at": "archived_at",
-        "created_at": "created_at",
-        "modified_at": "modified_at",
-    }
-    # Many-to-many field -> its link model and the linked model's field on it.
-    LINKS = {
-        "roles": (Engagement.roles.through, "contactrole"),
-        "offers": (Engagement.offers.through, "offer"),
-        "themes": (Engagement.themes.through, "theme"),
-    }
-    _URL_MARK = "987654321"
-
-    def __init__(self, serializer: EngagementSerializer):
-        self.fields = list(serializer._readable_fields)
-        # Linked records are given by slug or id, which the row holds already.
-        self.raw = {f.field_name for f in self.fields if isinstance(f, serializers.RelatedField)}
-        request = serializer.context.get("request")
-        url = reverse(serializer.fields["url"].view_name, kwargs={"pk": self._URL_MARK})
-        self.url_parts = (request.build_absolute_uri(url) if request is not None else url).split(self._URL_MARK)
-
-    def queryset(self, engagements: QuerySet, user) -> QuerySet:
-        """The rows' columns for ``engagements`` (filtered and ordered), with the reader's notes."""
-        return with_visible_notes(engagements, user).values(*self.COLUMNS.values())
-
-    def _links(self, ids: list[int]) -> dict[str, dict[int, list[str]]]:
-        """Each relation's slugs per engagement, in the linked model's order (as prefetching gives)."""
-        found: dict[str, dict[int, list[str]]] = {}
-        for name, (through, target) in self.LINKS.items():
-            model = through._meta.get_field(target).related_model
-            ordering = [f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}" for o in model._meta.ordering]
-            by_engagement: dict[int, list[str]] = {}
-            for engagement_id, slug in (
-                through.objects.filter(engagement_id__in=ids)
-                .order_by(*ordering, f"{target}__pk")
-                .values_list("engagement_id", f"{target}__slug")
-            ):
-                by_engagement.setdefault(engagement_id, []).append(slug)
-            found[name] = by_engagement
-        return found
-
-    def represent(self, rows: list[dict]) -> list[dict]:
-        """The representation of each row of ``queryset()``, in order: three queries."""
-        links = self._links([row["id"] for row in rows]) if rows else {}
-        out = []
-        for row in rows:
-            data = {}
-            for field in self.fields:
-                name = field.field_name
-                if name == "url":
-                    data[name] = f"{self.url_parts[0]}{row['id']}{self.url_parts[1]}"
-                elif name in self.LINKS:
-                    data[name] = links[name].get(row["id"], [])
-                else:
-                    value = row[self.COLUMNS[name]]
-                    data[name] = value if value is None or name in self.raw else field.to_representation(value)
-            out.append(data)
-        return out
-
-    def stream(self, queryset: QuerySet, chunk_size: int) -> Iterator[dict]:
-        """Every row of ``queryset()``, read and represented ``chunk_size`` at a time."""
-        chunk = []
-        for row in queryset.iterator(chunk_size=chunk_size):
-            chunk.append(row)
-            if len(chunk) == chunk_size:
-                yield from self.represent(chunk)
-                chunk = []
-        yield from self.represent(chunk)
 
 
 class EngagementUpdateSerializer(EngagementSerializer):
@@ -260,80 +148,6 @@ class EngagementUpdateSerializer(EngagementSerializer):
         if "version" not in attrs:
             raise serializers.ValidationError({"version": [self.fields["version"].error_messages["required"]]})
         return super().validate(attrs)
-
-
-def _m2m_subquery(through, column: str, values):
-    return through.objects.filter(engagement_id=OuterRef("pk"), **{f"{column}__in": values})
-
-
-class EngagementFilter(django_filters.FilterSet):
-    council = RelatedFilter(
-        queryset=Council.objects.all(),
-        to_field_name="gss_code",
-        help_text="Council ONS (GSS) code; repeat for any of several.",
-    )
-    region = RelatedFilter(
-        field_name="council__region",
-        queryset=Region.objects.all(),
-        to_field_name="slug",
-        help_text="Region slug of the council, e.g. `north-west`; repeat for several.",
-    )
-    adviser = RelatedFilter(queryset=Adviser.objects.all(), help_text="Principal adviser id; repeat for several.")
-    kind = ChoicesFilter(choices=EngagementKind.choices, help_text="Kind; repeat for several.")
-    channel = ChoicesFilter(choices=Channel.choices, help_text="Channel; repeat for several.")
-    status = ChoicesFilter(choices=EngagementStatus.choices, help_text="Status; repeat for several.")
-    offer = RelatedFilter(
-        field_name="offers",
-        queryset=Offer.objects.all(),
-        to_field_name="slug",
-        method="filter_offer",
-        help_text="Engagements that discussed or delivered this offer (slug); repeat for any of several.",
-    )
-    theme = RelatedFilter(
-        field_name="themes",
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        method="filter_theme",
-        help_text="Engagements that raised a support need in this theme or took up one of its offers (theme "
-        "slug); repeat for any of several.",
-    )
-    date_from = DateFilter(field_name="date", lookup_expr="gte", help_text="Held on or after this date (YYYY-MM-DD).")
-    date_to = DateFilter(field_name="date", lookup_expr="lte", help_text="Held on or before this date (YYYY-MM-DD).")
-    modified_since = DateTimeFilter(
-        field_name="modified_at", lookup_expr="gte", help_text="Changed at or after this date and time."
-    )
-    ordering = OrderingFilter(
-        fields=(("date", "date"), ("modified_at", "modified_at"), ("id", "id")),
-        help_text="Sort by this field; prefix with - for descending. Default: newest date first.",
-    )
-
-    class Meta:
-        model = Engagement
-        fields: list[str] = []
-
-    def filter_offer(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(Exists(_m2m_subquery(Engagement.offers.through, "offer", value)))
-
-    def filter_theme(self, queryset, name, value):
-        if not value:
-            return queryset
-        needs = Exists(_m2m_subquery(Engagement.themes.through, "theme", value))
-        offers = Exists(_m2m_subquery(Engagement.offers.through, "offer__theme", value))
-        return queryset.filter(Q(needs) | Q(offers))
-
-
-class FeedFilter(django_filters.FilterSet):
-    modified_since = DateTimeFilter(
-        field_name="modified_at",
-        lookup_expr="gte",
-        help_text="Start from rows changed at or after this date and time (for a first sync from a known point).",
-    )
-
-    class Meta:
-        model = Engagement
-        fields: list[str] = []
 
 
 class EngagementAccess(permissions.BasePermission):
@@ -400,31 +214,22 @@ class EngagementViewSet(ModelViewSet):
         return EngagementSerializer
 
     def get_queryset(self):
-        engagements = with_visible_notes(Engagement.objects.with_related(), self.request.user)
-        if self.action == "list":
-            engagements = engagements.live()
-        return engagements
+        # What a single engagement needs to be found and checked (its adviser, for is_author); its
+        # output is read as a row (EngagementSerializer.to_representation).
+        return Engagement.objects.select_related("adviser")
 
     def list(self, request, *args, **kwargs):
-        # The lists (JSON, CSV and the feed) are read as rows (EngagementRows), not instances.
+        # The lists (JSON, CSV and the feed) are read as rows (engagements/rows.py), not instances.
         engagements = self.filter_queryset(Engagement.objects.live())
         if self.wants_csv():
             return self.csv_response(engagements)
-        rows = EngagementRows(self.get_serializer())
-        page = self.paginate_queryset(CountedApart(rows.queryset(engagements, request.user), counted=engagements))
-        return self.get_paginated_response(rows.represent(page))
+        page = self.paginate_queryset(CountedApart(rows.projection(engagements, request.user), counted=engagements))
+        return self.get_paginated_response(self.get_serializer().represent(page))
 
     def csv_response(self, queryset):
         check_paging(self.request)
-        rows = EngagementRows(self.get_serializer())
-        return streaming_csv_rows_response(
-            self.get_serializer(),
-            rows.stream(rows.queryset(queryset, self.request.user), chunk_size=CHUNK_ROWS),
-            self.csv_filename(),
-        )
-
-    def _reread(self, engagement: Engagement) -> Engagement:
-        return self.get_queryset().get(pk=engagement.pk)
+        serializer = self.get_serializer()
+        return streaming_csv_rows_response(serializer, serializer.represent_all(queryset), self.csv_filename())
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -434,7 +239,7 @@ class EngagementViewSet(ModelViewSet):
         if values["adviser"] is None:
             raise serializers.ValidationError({"adviser": [ADVISER_REQUIRED]})
         engagement = engagement_create(user=request.user, **values)
-        data = self.get_serializer(self._reread(engagement)).data
+        data = self.get_serializer(engagement).data
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
 
     def update(self, request, *args, **kwargs):
@@ -448,7 +253,7 @@ class EngagementViewSet(ModelViewSet):
             engagement = engagement_update(engagement=engagement, user=request.user, version=version, **values)
         except EngagementConflict as conflict:
             raise _conflict(conflict) from None
-        return Response(EngagementSerializer(self._reread(engagement), context=self.get_serializer_context()).data)
+        return Response(EngagementSerializer(engagement, context=self.get_serializer_context()).data)
 
     def perform_destroy(self, instance):
         engagement_archive(engagement=instance, user=self.request.user)
@@ -466,6 +271,5 @@ class EngagementViewSet(ModelViewSet):
         engagements = self.filter_queryset(Engagement.objects.all()).order_by("modified_at", "pk")
         if self.wants_csv():
             return self.csv_response(engagements)
-        rows = EngagementRows(self.get_serializer())
-        page = self.paginate_queryset(rows.queryset(engagements, request.user))
-        return self.get_paginated_response(rows.represent(page))
+        page = self.paginate_queryset(rows.projection(engagements, request.user))
+        return self.get_paginated_response(self.get_serializer().represent(page))

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import django_filters
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 
-from engagements.models import Adviser, Council, CouncilKind, Region
+from engagements.filters import AdviserFilter, CouncilFilter
+from engagements.models import Adviser, Council, Region
 from lga_portal.api.fields import LinkField
-from lga_portal.api.filters import BooleanFilter, ChoicesFilter, DateFilter, OrderingFilter, RelatedFilter
 from lga_portal.api.views import ReadOnlyViewSet
-
-COUNCIL_SEARCH_MAX_LENGTH = 100
 
 
 class RegionSummarySerializer(serializers.ModelSerializer):
@@ -81,63 +77,6 @@ class CouncilSerializer(serializers.ModelSerializer):
             "adviser",
             "modified_at",
         ]
-
-
-class CouncilFilter(django_filters.FilterSet):
-    region = RelatedFilter(
-        queryset=Region.objects.all(),
-        to_field_name="slug",
-        help_text="Region slug, e.g. `north-west`; repeat for any of several.",
-    )
-    kind = ChoicesFilter(choices=CouncilKind.choices, help_text="Type of council; repeat for several.")
-    active = BooleanFilter(
-        field_name="is_active", help_text="`true`: councils that exist today; `false`: abolished ones."
-    )
-    adviser = RelatedFilter(queryset=Adviser.objects.all(), help_text="Principal adviser id; repeat for several.")
-    code = RelatedFilter(
-        queryset=Council.objects.all(),
-        to_field_name="gss_code",
-        method="filter_code",
-        help_text="ONS (GSS) code, e.g. `E06000001`; repeat for several.",
-    )
-    existing_on = DateFilter(
-        method="filter_existing_on", help_text="Councils that existed on this date (YYYY-MM-DD), e.g. `2020-06-30`."
-    )
-    search = django_filters.CharFilter(
-        method="filter_search",
-        max_length=COUNCIL_SEARCH_MAX_LENGTH,
-        help_text="Part of the council's name, or its exact code.",
-    )
-    ordering = OrderingFilter(
-        fields=(("name", "name"), ("gss_code", "gss_code"), ("kind", "kind")),
-        help_text="Sort by this field; prefix with - for descending. Default: by name.",
-    )
-
-    class Meta:
-        model = Council
-        fields: list[str] = []
-
-    def filter_code(self, queryset, name, value: QuerySet[Council]):
-        return queryset.filter(pk__in=[council.pk for council in value]) if value else queryset
-
-    def filter_existing_on(self, queryset, name, value):
-        return queryset.existing_on(value)
-
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
-
-
-class AdviserFilter(django_filters.FilterSet):
-    region = RelatedFilter(
-        queryset=Region.objects.all(),
-        to_field_name="slug",
-        help_text="Region slug; repeat for any of several.",
-    )
-    active = BooleanFilter(field_name="is_active", help_text="`true`: advisers in post; `false`: those who left.")
-
-    class Meta:
-        model = Adviser
-        fields: list[str] = []
 
 
 @extend_schema_view(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 
-from engagements.models import Adviser, Council, SupportRequest, SupportRequestStatus
+from engagements.filters import SupportRequestFilter
+from engagements.models import SupportRequest
 from engagements.permissions import requests_readable_by
 from lga_portal.api.fields import LinkField
-from lga_portal.api.filters import ChoicesFilter, DateFilter, OrderingFilter, RelatedFilter
 from lga_portal.api.views import ReadOnlyViewSet
-from offers.models import Offer
 
 
 class SupportRequestSerializer(serializers.ModelSerializer):
@@ -59,41 +57,6 @@ class SupportRequestSerializer(serializers.ModelSerializer):
             "closed_at",
             "closed_reason",
         ]
-
-
-class SupportRequestFilter(django_filters.FilterSet):
-    council = RelatedFilter(
-        queryset=Council.objects.all(),
-        to_field_name="gss_code",
-        help_text="Council ONS (GSS) code; repeat for any of several.",
-    )
-    offer = RelatedFilter(
-        queryset=Offer.objects.all(),
-        to_field_name="slug",
-        help_text="Offer slug; repeat for any of several.",
-    )
-    status = ChoicesFilter(
-        choices=SupportRequestStatus.choices, help_text="Where the request has got to; repeat for several."
-    )
-    adviser = RelatedFilter(
-        field_name="assigned_adviser",
-        queryset=Adviser.objects.all(),
-        help_text="Id of the principal adviser it went to; repeat for several.",
-    )
-    created_from = DateFilter(
-        field_name="created_at", lookup_expr="date__gte", help_text="Made on or after this date (YYYY-MM-DD)."
-    )
-    created_to = DateFilter(
-        field_name="created_at", lookup_expr="date__lte", help_text="Made on or before this date (YYYY-MM-DD)."
-    )
-    ordering = OrderingFilter(
-        fields=(("created_at", "created_at"), ("modified_at", "modified_at")),
-        help_text="Sort by this field; prefix with - for descending. Default: newest first.",
-    )
-
-    class Meta:
-        model = SupportRequest
-        fields: list[str] = []
 
 
 class SupportRequestAccess(permissions.BasePermission):

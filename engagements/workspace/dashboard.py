@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from engagements import permissions, selectors
-from engagements.forms import DashboardFilterForm
+from engagements.filters import CouncilFilter, EngagementFilter
 from engagements.models import Council, Engagement, SupportRequest
 from engagements.workspace.access import paginate, query_string, sort_from, workspace_view
 
 COUNCILS_PER_PAGE = 50
 LIST_LIMIT = 10
+# The filters a manager's dashboard takes.
+SCOPE = ("region", "adviser")
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -35,19 +37,18 @@ def adviser_dashboard(request: HttpRequest) -> HttpResponse:
     adviser = permissions.adviser_for(user)
     filter_form = None
     if manager:
-        filter_form = DashboardFilterForm(request.GET)
-        filters = filter_form.filters()
-        councils = Council.objects.all()
-        engagements = Engagement.objects.all()
+        # A manager narrows the dashboard by region and adviser: the councils by theirs, the
+        # follow-ups by the engagement's, the waiting requests by their council's.
+        scope = QueryDict(mutable=True)
+        for name in SCOPE:
+            scope.setlist(name, request.GET.getlist(name))
+        council_filters = CouncilFilter.for_page(scope, Council.objects.all(), request=request)
+        councils = council_filters.qs
+        engagements = EngagementFilter.for_page(scope, Engagement.objects.all(), request=request).qs
         requests = permissions.requests_for(user)
-        if region := filters.get("region"):
-            councils = councils.filter(region=region)
-            engagements = engagements.filter(council__region=region)
-            requests = requests.filter(council__region=region)
-        if chosen := filters.get("adviser"):
-            councils = councils.filter(adviser=chosen)
-            engagements = engagements.filter(adviser=chosen)
-            requests = requests.filter(council__adviser=chosen)
+        if council_filters.given(*SCOPE):
+            requests = requests.filter(council__in=councils)
+        filter_form = council_filters.form
     elif adviser is not None:
         councils = Council.objects.filter(adviser=adviser)
         engagements = Engagement.objects.filter(adviser=adviser)

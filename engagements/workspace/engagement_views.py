@@ -13,37 +13,42 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from engagements import permissions, selectors, services
-from engagements.exports import engagements_csv_response
+from engagements import permissions, rows, services
+from engagements.filters import EngagementFilter
 from engagements.forms import (
     CONFLICT_CHANGE,
     CONFLICT_NEXT_STEP,
-    EngagementFilterForm,
     EngagementForm,
     apply_service_errors,
     initial_for_new_engagement,
     initial_from_engagement,
 )
+from engagements.history import engagement_history
 from engagements.models import Channel, Council, Engagement, EngagementKind
 from engagements.workspace.access import paginate, query_string, workspace_view
+from lga_portal.csv_export import csv_download
 
 ENGAGEMENTS_PER_PAGE = 25
-PRIVATE_NOTES_LABEL = str(Engagement._meta.get_field("private_notes").verbose_name).capitalize()
+
+
+def _listed(request: HttpRequest) -> EngagementFilter:
+    """The live engagements of the list and its export, filtered as the query string says (values
+    that do not parse are ignored, and shown beside their field)."""
+    return EngagementFilter.for_page(request.GET, Engagement.objects.live(), request=request)
 
 
 @workspace_view
 def engagement_list(request: HttpRequest) -> HttpResponse:
     """Every live engagement, filtered; the same filters drive the CSV export."""
-    filter_form = EngagementFilterForm(request.GET)
-    filters = filter_form.filters()
-    engagements = selectors.engagements_for_list(request.user, filters).select_related("council", "adviser")
+    filters = _listed(request)
+    engagements = permissions.with_visible_notes(filters.qs, request.user).select_related("council", "adviser")
     page = paginate(request, engagements, ENGAGEMENTS_PER_PAGE)
     return render(
         request,
         "workspace/engagement_list.html",
         {
-            "filter_form": filter_form,
-            "filters": filters,
+            "filter_form": filters.form,
+            "councils": filters.form.cleaned_data.get("council") or [],
             "page_obj": page,
             "query_string": query_string(request.GET),
             "export_query": query_string(request.GET),
@@ -55,9 +60,10 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
 @workspace_view
 def engagement_export(request: HttpRequest) -> HttpResponse:
     """The engagements of the list, filtered as on screen, as a streamed CSV file."""
-    filters = EngagementFilterForm(request.GET).filters()
-    engagements = selectors.engagements_for_list(request.user, filters)
-    return engagements_csv_response(engagements, f"engagements-{timezone.localdate():%Y-%m-%d}.csv")
+    engagements = _listed(request).qs
+    return csv_download(
+        rows.export_table(engagements, request.user), f"engagements-{timezone.localdate():%Y-%m-%d}.csv"
+    )
 
 
 def _initial_from_query(request: HttpRequest) -> dict:
@@ -131,7 +137,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "engagement": engagement,
             "show_notes": show_notes,
             "support_request": support_request,
-            "history": selectors.engagement_history(engagement, show_private_notes=show_notes),
+            "history": engagement_history(engagement, show_private_notes=show_notes),
             "can_edit": permissions.can_edit_engagement(user, engagement) and not engagement.is_archived,
             "can_archive": permissions.can_archive_engagement(user, engagement),
         },
@@ -165,11 +171,8 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.EngagementConflict as error:
                 conflict = error
-                show_notes = permissions.can_see_private_notes(user, error.current)
                 form.add_error(None, services.STALE_VERSION)
                 for label, before, after in error.changes:
-                    if label == PRIVATE_NOTES_LABEL and not show_notes:
-                        continue
                     form.add_error(None, CONFLICT_CHANGE.format(field=label, before=before, after=after))
                 form.add_error(None, CONFLICT_NEXT_STEP)
                 # The user has now seen the other changes; saving again replaces them knowingly.

@@ -45,6 +45,7 @@ def engagement_import(request: HttpRequest) -> HttpResponse:
             "errors_shown": report.errors[:ERRORS_SHOWN] if report else [],
             "errors_hidden": max(0, len(report.errors) - ERRORS_SHOWN) if report else 0,
             "columns": imports.COLUMNS,
+            "ignored_columns": imports.IGNORED_COLUMNS,
             "required_columns": imports.REQUIRED_COLUMNS,
             "example": imports.example_csv(),
             "row_limit": imports.PAGE_ROW_LIMIT,

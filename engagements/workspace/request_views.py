@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from engagements import permissions, services
-from engagements.forms import CloseRequestForm, EngagementForm, RequestFilterForm, apply_service_errors
+from engagements.filters import SupportRequestFilter
+from engagements.forms import CloseRequestForm, EngagementForm, apply_service_errors
 from engagements.models import SupportRequest, SupportRequestStatus
 from engagements.workspace.access import paginate, query_string, sort_from, workspace_view
 
@@ -28,23 +29,17 @@ REQUEST_DEFAULT_SORT = "received"
 @workspace_view
 def request_list(request: HttpRequest) -> HttpResponse:
     """The requests for the adviser's councils (a manager's: all), waiting ones by default, newest first."""
-    filter_form = RequestFilterForm(request.GET)
-    status = filter_form.status_filter()
-    requests = permissions.requests_for(request.user).with_related()
-    if status == "open":
-        requests = requests.open()
-    elif status != "all":
-        requests = requests.filter(status=status)
+    filters = SupportRequestFilter.for_page(request.GET, permissions.requests_for(request.user), request=request)
     sort, descending = sort_from(request.GET, REQUEST_SORTS, REQUEST_DEFAULT_SORT)
     if request.GET.get("sort") not in REQUEST_SORTS:
         descending = True  # by default (or for an unknown sort) what arrived last comes first
-    requests = requests.order_by(*(f"-{field}" if descending else field for field in REQUEST_SORTS[sort]))
+    ordering = [f"-{field}" if descending else field for field in REQUEST_SORTS[sort]]
+    requests = filters.qs.with_related().order_by(*ordering)
     return render(
         request,
         "workspace/request_list.html",
         {
-            "filter_form": filter_form,
-            "status": status,
+            "filter_form": filters.form,
             "page_obj": paginate(request, requests, REQUESTS_PER_PAGE),
             "query_string": query_string(request.GET),
             "manager": permissions.is_manager(request.user),

@@ -16,9 +16,8 @@ from django.http import StreamingHttpResponse
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
-from lga_portal.csv_export import CONTENT_TYPE, csv_download, csv_lines, spreadsheet_safe
+from lga_portal.csv_export import CONTENT_TYPE, LIST_JOIN, csv_cell, csv_download, csv_lines
 
-JOIN = "; "
 CHUNK_ROWS = 1000
 
 
@@ -51,19 +50,11 @@ def _flatten(value, prefix: str, out: dict) -> None:
                 for key, cell in flat.items():
                     parts.setdefault(key, []).append(cell)
             for key, cells in parts.items():
-                out[key] = JOIN.join(cells)
+                out[key] = LIST_JOIN.join(cells)
         else:
-            out[prefix] = JOIN.join(_cell(item) for item in value)
+            out[prefix] = csv_cell(value)
     else:
-        out[prefix] = _cell(value)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if value is True or value is False:
-        return "true" if value else "false"
-    return spreadsheet_safe(str(value))
+        out[prefix] = csv_cell(value)
 
 
 def flatten_row(data: dict) -> dict[str, str]:

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from engagements.models import Adviser, Channel, Council, EngagementKind, EngagementStatus
-from engagements.services import engagement_create
+from engagements.models import Channel, EngagementKind
 from lga_portal.api.tokens import api_token_create
 from offers.models import Offer, Theme
+from tests.factories import AdviserFactory, EngagementFactory
 
 # Every list endpoint of the API, for the tests that walk them all.
 LISTS = [
@@ -62,26 +62,16 @@ def manager(make_user):
 
 
 @pytest.fixture
-def advisers(make_user):
+def advisers(db):
     """Two principal advisers with sign-ins: Pat looks after Hartlepool, Sam after Manchester."""
-    pat = Adviser.objects.create(name="Pat Adviser", email="pat@example.org", user=make_user("adviser"))
-    sam = Adviser.objects.create(name="Sam Adviser", email="sam@example.org", user=make_user("adviser"))
-    Council.objects.filter(gss_code="E06000001").update(adviser=pat)
-    Council.objects.filter(gss_code="E08000003").update(adviser=sam)
+    pat = AdviserFactory(name="Pat Adviser", email="pat@example.org", councils=["E06000001"])
+    sam = AdviserFactory(name="Sam Adviser", email="sam@example.org", councils=["E08000003"])
     return pat, sam
 
 
-def log(adviser, gss_code="E06000001", day=datetime.date(2020, 6, 1), **extra):
-    values = {
-        "council": Council.objects.get(gss_code=gss_code),
-        "adviser": adviser,
-        "date": day,
-        "kind": EngagementKind.CALL,
-        "channel": Channel.PHONE,
-        "status": EngagementStatus.COMPLETED,
-    }
-    values.update(extra)
-    return engagement_create(user=adviser.user, **values)
+# The day the API tests' engagements are held unless they say otherwise: inside 2020, which the
+# filters and aggregates tests ask about.
+DAY = datetime.date(2020, 6, 1)
 
 
 @pytest.fixture
@@ -91,7 +81,16 @@ def engagements(advisers):
     offer = Offer.objects.published().order_by("id").first()
     theme = Theme.objects.order_by("order").first()
     return [
-        log(pat, summary="Budget worries", private_notes="Pat's private note", offers=[offer], themes=[theme]),
-        log(pat, day=datetime.date(2020, 11, 2), kind=EngagementKind.CEO_MEETING, channel=Channel.VIDEO),
-        log(sam, gss_code="E08000003", private_notes="Sam's private note", day=datetime.date(2020, 7, 15)),
+        EngagementFactory(
+            adviser=pat,
+            date=DAY,
+            summary="Budget worries",
+            private_notes="Pat's private note",
+            offers=[offer],
+            themes=[theme],
+        ),
+        EngagementFactory(
+            adviser=pat, date=datetime.date(2020, 11, 2), kind=EngagementKind.CEO_MEETING, channel=Channel.VIDEO
+        ),
+        EngagementFactory(adviser=sam, date=datetime.date(2020, 7, 15), private_notes="Sam's private note"),
     ]

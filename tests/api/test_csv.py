@@ -8,6 +8,7 @@ import pytest
 from engagements.models import Council
 from lga_portal.api.urls import router
 from offers.models import Offer
+from tests.factories import EngagementFactory
 
 from .conftest import LISTS
 
@@ -75,10 +76,8 @@ def test_errors_are_json_even_when_csv_was_asked_for(api, client_for, analyst):
 
 
 def test_cells_a_spreadsheet_would_run_as_formulas_are_defused(client_for, advisers):
-    from .conftest import log
-
     pat, _ = advisers
-    log(pat, summary='=HYPERLINK("http://evil")', hours="1.5")
+    EngagementFactory(adviser=pat, summary='=HYPERLINK("http://evil")', hours="1.5")
     rows = read_csv(client_for(pat.user).get("/api/v1/engagements/", {"format": "csv"}))
     assert rows[0]["summary"].startswith("'=") and rows[0]["hours"] == "1.50"
 

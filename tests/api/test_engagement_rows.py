@@ -1,28 +1,50 @@
-"""Engagement lists are read as rows (EngagementRows), not serialized instance by instance:
-what each reader receives must be exactly what EngagementSerializer gives for the same engagement."""
+"""Engagements through the API are read as rows (engagements/rows.py), for lists and single ones
+alike: what a reader receives is the same from the list, the detail, the feed and the CSV, and
+keeps the shape and value formats the API has always had."""
 
 import csv
 import datetime
 import io
-import json
 from decimal import Decimal
 
 import pytest
-from rest_framework.renderers import JSONRenderer
-from rest_framework.test import APIRequestFactory
+from rest_framework import serializers
 
-from engagements.api.engagements import EngagementRows, EngagementSerializer
+from engagements import rows
 from engagements.models import ContactRole, Engagement, EngagementKind, EngagementStatus
-from engagements.permissions import with_visible_notes
 from engagements.services import engagement_archive
-from lga_portal.api.renderers import csv_columns, csv_rows
-from lga_portal.csv_export import csv_lines
 from offers.models import Offer, Theme
+from tests.factories import EngagementFactory
 
-from .conftest import log
+from .conftest import DAY
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/engagements/"
+FIELDS = [
+    "id",
+    "url",
+    "council",
+    "council_name",
+    "region",
+    "adviser",
+    "adviser_name",
+    "date",
+    "kind",
+    "channel",
+    "status",
+    "roles",
+    "offers",
+    "themes",
+    "summary",
+    "private_notes",
+    "follow_up_on",
+    "follow_up_done",
+    "hours",
+    "version",
+    "archived_at",
+    "created_at",
+    "modified_at",
+]
 
 
 @pytest.fixture
@@ -34,35 +56,32 @@ def varied(advisers, manager):
     themes = list(Theme.objects.order_by("-order")[:3])
     roles = list(ContactRole.objects.order_by("-name")[:3])
     made = [
-        log(pat, offers=offers, themes=themes, roles=roles, hours=Decimal("1.5"), private_notes="Pat's note"),
-        log(
-            sam,
-            gss_code="E08000003",
-            day=datetime.date(2021, 2, 3),
+        EngagementFactory(
+            adviser=pat,
+            date=DAY,
+            offers=offers,
+            themes=themes,
+            roles=roles,
+            hours=Decimal("1.5"),
+            private_notes="Pat's note",
+        ),
+        EngagementFactory(
+            adviser=sam,
+            date=datetime.date(2021, 2, 3),
             kind=EngagementKind.COACHING,
             hours=Decimal("2"),
             follow_up_on=datetime.date(2021, 3, 1),
             summary="=SUM(A1) is not a formula here",
             private_notes="Sam's note",
         ),
-        log(pat, day=datetime.date(2022, 5, 6), status=EngagementStatus.PLANNED, offers=offers[:1]),
-        log(sam, gss_code="E08000003", day=datetime.date(2023, 7, 8), status=EngagementStatus.CANCELLED),
+        EngagementFactory(
+            adviser=pat, date=datetime.date(2022, 5, 6), status=EngagementStatus.PLANNED, offers=offers[:1]
+        ),
+        EngagementFactory(adviser=sam, date=datetime.date(2023, 7, 8), status=EngagementStatus.CANCELLED),
     ]
-    engagement_archive(engagement=log(pat, day=datetime.date(2019, 1, 1), private_notes="Archived"), user=manager)
+    archived = EngagementFactory(adviser=pat, date=datetime.date(2019, 1, 1), private_notes="Archived")
+    engagement_archive(engagement=archived, user=manager)
     return made
-
-
-def serializer_rows(user, queryset) -> list[dict]:
-    """What the serializer gives, instance by instance, for ``queryset`` (in its order)."""
-    request = APIRequestFactory().get(LIST)
-    request.user = user
-    serializer = EngagementSerializer(context={"request": request})
-    return [serializer.to_representation(e) for e in with_visible_notes(queryset.with_related(), user)]
-
-
-def as_json(rows) -> list[dict]:
-    """As a client receives them (decimals become numbers)."""
-    return json.loads(JSONRenderer().render(rows))
 
 
 READERS = ["analyst", "pat", "manager"]
@@ -72,35 +91,55 @@ def reader(who, analyst, manager, advisers):
     return {"analyst": analyst, "pat": advisers[0].user, "manager": manager}[who]
 
 
+def test_an_engagement_keeps_the_shape_and_formats_the_api_has_always_given(client_for, advisers, varied):
+    pat, _ = advisers
+    first = Engagement.objects.get(pk=varied[0].pk)
+    body = client_for(pat.user).get(f"{LIST}{first.pk}/").json()
+    assert list(body) == FIELDS
+    moment = serializers.DateTimeField().to_representation  # DRF's own format: local time, "Z" for UTC
+    assert body == {
+        "id": first.pk,
+        "url": f"http://testserver{LIST}{first.pk}/",
+        "council": "E06000001",
+        "council_name": "Hartlepool",
+        "region": "north-east",
+        "adviser": pat.pk,
+        "adviser_name": "Pat Adviser",
+        "date": "2020-06-01",
+        "kind": "call",
+        "channel": "phone",
+        "status": "completed",
+        "roles": [r.slug for r in first.roles.all()],
+        "offers": [o.slug for o in first.offers.all()],
+        "themes": [t.slug for t in first.themes.all()],
+        "summary": "",
+        "private_notes": "Pat's note",
+        "follow_up_on": None,
+        "follow_up_done": False,
+        "hours": 1.5,
+        "version": 1,
+        "archived_at": None,
+        "created_at": moment(first.created_at),
+        "modified_at": moment(first.modified_at),
+    }
+    assert len(body["offers"]) == 5 and len(body["themes"]) == 3 and len(body["roles"]) == 3
+
+
 @pytest.mark.parametrize("who", READERS)
-def test_list_rows_are_the_serializers_rows(client_for, analyst, manager, advisers, varied, who):
+def test_list_rows_are_the_detail_rows_with_the_readers_notes(client_for, analyst, manager, advisers, varied, who):
     user = reader(who, analyst, manager, advisers)
     client = client_for(user)
     body = client.get(LIST, {"page_size": 1000}).json()
-    assert body["count"] == 4
-    assert body["results"] == as_json(serializer_rows(user, Engagement.objects.live().order_by("-date", "-id")))
+    assert [row["id"] for row in body["results"]] == [e.pk for e in sorted(varied, key=lambda e: e.date, reverse=True)]
     assert body["results"] == [client.get(row["url"]).json() for row in body["results"]]
-
-
-def test_rows_keep_each_relations_order_and_the_readers_notes(client_for, advisers, varied):
-    pat, _ = advisers
-    rows = {row["id"]: row for row in client_for(pat.user).get(LIST).json()["results"]}
-    first = varied[0]
-    assert rows[first.pk]["offers"] == [o.slug for o in first.offers.all()]
-    assert rows[first.pk]["themes"] == [t.slug for t in first.themes.all()]
-    assert rows[first.pk]["roles"] == [r.slug for r in first.roles.all()]
-    assert len(rows[first.pk]["offers"]) == 5 and rows[first.pk]["hours"] == 1.5
-    assert rows[first.pk]["private_notes"] == "Pat's note"
-    assert rows[varied[1].pk]["private_notes"] == ""  # Sam's
-    assert rows[varied[3].pk]["offers"] == [] and rows[varied[3].pk]["hours"] is None
+    notes = {row["id"]: row["private_notes"] for row in body["results"]}
+    assert notes[varied[0].pk] == ("" if who == "analyst" else "Pat's note")
+    assert notes[varied[1].pk] == ("Sam's note" if who == "manager" else "")
 
 
 @pytest.mark.parametrize("who", READERS)
-def test_the_feed_rows_are_the_serializers_rows_archived_ones_included(
-    client_for, analyst, manager, advisers, varied, who
-):
-    user = reader(who, analyst, manager, advisers)
-    client = client_for(user)
+def test_the_feed_rows_are_the_detail_rows_archived_ones_included(client_for, analyst, manager, advisers, varied, who):
+    client = client_for(reader(who, analyst, manager, advisers))
     seen = []
     body = client.get(f"{LIST}feed/", {"page_size": 2}).json()
     while True:
@@ -108,33 +147,33 @@ def test_the_feed_rows_are_the_serializers_rows_archived_ones_included(
         if not body["next"]:
             break
         body = client.get(body["next"]).json()
-    assert len(seen) == 5
-    assert seen == as_json(serializer_rows(user, Engagement.objects.order_by("modified_at", "pk")))
+    assert len(seen) == 5 and any(row["archived_at"] for row in seen)
+    assert seen == [client.get(row["url"]).json() for row in seen]
 
 
 @pytest.mark.parametrize("who", READERS)
 @pytest.mark.parametrize("feed", [False, True])
-def test_csv_rows_are_the_serializers_rows(client_for, analyst, manager, advisers, varied, who, feed):
-    user = reader(who, analyst, manager, advisers)
-    response = client_for(user).get(f"{LIST}feed/" if feed else LIST, {"format": "csv"})
-    text = b"".join(response.streaming_content).decode()
-    request = APIRequestFactory().get(LIST)
-    request.user = user
-    engagements = Engagement.objects.order_by("modified_at", "pk") if feed else Engagement.objects.live()
-    expected = serializer_rows(user, engagements)
-    assert text == "".join(
-        csv_lines(csv_rows(csv_columns(EngagementSerializer(context={"request": request})), expected))
-    )
-    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
-    first = next(row for row in rows if row["id"] == str(varied[0].pk))
-    assert first["offers"] == "; ".join(o.slug for o in varied[0].offers.all()) and first["hours"] == "1.50"
-    second = next(row for row in rows if row["id"] == str(varied[1].pk))
+def test_csv_rows_are_the_json_rows_flattened(client_for, analyst, manager, advisers, varied, who, feed):
+    client = client_for(reader(who, analyst, manager, advisers))
+    path = f"{LIST}feed/" if feed else LIST
+    response = client.get(path, {"format": "csv"})
+    table = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert list(table[0]) == FIELDS
+    by_id = {row["id"]: row for row in table}
+    assert len(by_id) == (5 if feed else 4)
+    for engagement in varied:
+        data = client.get(f"{LIST}{engagement.pk}/").json()
+        cells = by_id[str(engagement.pk)]
+        assert cells["offers"] == "; ".join(data["offers"]) and cells["roles"] == "; ".join(data["roles"])
+        assert cells["hours"] == ("" if data["hours"] is None else f"{Decimal(str(data['hours'])):.2f}")
+        assert cells["follow_up_done"] == "false" and cells["private_notes"] == data["private_notes"]
+        assert cells["created_at"] == data["created_at"] and cells["url"] == data["url"]
+    second = by_id[str(varied[1].pk)]
     assert second["summary"] == "'=SUM(A1) is not a formula here" and second["follow_up_on"] == "2021-03-01"
 
 
-def test_rows_in_chunks_are_the_rows_in_one_go(rf, manager, varied):
-    request = rf.get(LIST)
-    request.user = manager
-    rows = EngagementRows(EngagementSerializer(context={"request": request}))
-    queryset = rows.queryset(Engagement.objects.order_by("id"), manager)
-    assert list(rows.stream(queryset, chunk_size=2)) == rows.represent(list(queryset))
+def test_rows_read_in_chunks_are_the_rows_read_in_one_go(manager, varied):
+    engagements = Engagement.objects.order_by("id")
+    in_one_go = rows.complete(list(rows.projection(engagements, manager)))
+    assert list(rows.stream(engagements, manager, chunk_size=2)) == in_one_go
+    assert [row["id"] for row in in_one_go] == sorted(e.pk for e in Engagement.objects.all())

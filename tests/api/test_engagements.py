@@ -213,3 +213,35 @@ def test_filter_by_offer_and_adviser(client_for, analyst, advisers, engagements)
         engagements[0].pk,
         engagements[1].pk,
     }
+
+
+def test_the_location_of_a_new_engagement_is_a_plain_absolute_address(client_for, advisers):
+    pat, _ = advisers
+    response = client_for(pat.user).post(LIST, new_engagement(), format="json")
+    assert response.status_code == 201
+    location = response["Location"]
+    assert type(location) is str  # noqa: E721 - a str subclass is what WSGI servers refuse
+    assert location == response.json()["url"] and location.startswith("http://testserver/api/v1/engagements/")
+
+
+def test_logging_through_a_real_wsgi_server_answers_201_and_saves_once(seeded_live_server, advisers):
+    """The development server (wsgiref) refuses a header value that is not exactly a str, answering
+    500 after the engagement was saved; a client retrying on that 500 would log it twice."""
+    import json
+    import urllib.request
+
+    from lga_portal.api.tokens import api_token_create
+
+    pat, _ = advisers
+    _, key = api_token_create(user=pat.user, name="tests", days=30)
+    request = urllib.request.Request(
+        seeded_live_server.url + LIST,
+        data=json.dumps(new_engagement(summary="Through a real server")).encode(),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json", "Accept": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 201
+        body = json.loads(response.read())
+        assert response.headers["Location"] == body["url"] == f"{seeded_live_server.url}{LIST}{body['id']}/"
+    assert list(Engagement.objects.values_list("summary", flat=True)) == ["Through a real server"]

@@ -8,8 +8,7 @@ from django.utils import timezone
 from engagements.models import Engagement
 from engagements.services import engagement_archive, engagement_update
 from lga_portal.api.pagination import CURSOR_INVALID
-
-from .conftest import log
+from tests.factories import EngagementFactory
 
 pytestmark = pytest.mark.django_db
 FEED = "/api/v1/engagements/feed/"
@@ -32,7 +31,9 @@ def walk(client, url, **params):
 @pytest.fixture
 def many(advisers):
     pat, _ = advisers
-    return [log(pat, day=datetime.date(2020, 1, 1) + datetime.timedelta(days=i)) for i in range(7)]
+    return [
+        EngagementFactory(adviser=pat, date=datetime.date(2020, 1, 1) + datetime.timedelta(days=i)) for i in range(7)
+    ]
 
 
 def test_the_feed_lists_every_engagement_in_change_order(client_for, analyst, many):
@@ -50,7 +51,7 @@ def test_rows_changed_during_a_walk_are_neither_missed_nor_repeated_before_their
     # and a new row is logged.
     engagement_update(engagement=many[0], user=None, version=1, summary="Changed after it was read")
     engagement_archive(engagement=many[5], user=None)
-    new = log(advisers[0], day=datetime.date(2020, 3, 1))
+    new = EngagementFactory(adviser=advisers[0], date=datetime.date(2020, 3, 1))
     rest, _ = walk(client, first["next"])
     seen = [row["id"] for row in first["results"]] + rest
     # Every row arrives; the changed and archived ones (again) in their new place, with their new values.

@@ -9,8 +9,9 @@ from engagements.models import EngagementStatus
 from engagements.selectors import offers_with_take_up
 from metrics.models import Observation, Result
 from metrics.selectors import coverage
+from tests.factories import EngagementFactory
 
-from .conftest import log
+from .conftest import DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,10 @@ def test_coverage_by_month_overall(api, engagements):
 
 
 def test_take_up_by_offer_and_theme(api, advisers, engagements):
-    log(advisers[0], status=EngagementStatus.PLANNED, offers=list(engagements[0].offers.all()))  # not held: not counted
+    # Not held, so not counted.
+    EngagementFactory(
+        adviser=advisers[0], date=DAY, status=EngagementStatus.PLANNED, offers=list(engagements[0].offers.all())
+    )
     offer = engagements[0].offers.get()
     by_offer = rows(api.get("/api/v1/stats/take-up/", {"from": "2020-01-01", "to": "2020-12-31"}))
     expected = offers_with_take_up(datetime.date(2020, 1, 1), datetime.date(2020, 12, 31))

@@ -6,10 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from engagements.models import ContactRole, SupportRequest
+from engagements.models import ContactRole
 from offers.models import Offer, Theme
+from tests.factories import EngagementFactory, SupportRequestFactory
 
-from .conftest import LISTS, log
+from .conftest import LISTS
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +23,14 @@ def busy(advisers):
     themes = list(Theme.objects.order_by("id")[:2])
     roles = list(ContactRole.objects.order_by("id")[:2])
     for i in range(12):
-        log(
-            pat if i % 2 else sam,
-            gss_code="E06000001" if i % 2 else "E08000003",
-            day=datetime.date(2020, 1, 1) + datetime.timedelta(days=i),
+        EngagementFactory(
+            adviser=pat if i % 2 else sam,
+            date=datetime.date(2020, 1, 1) + datetime.timedelta(days=i),
             offers=offers,
             themes=themes,
             roles=roles,
         )
-        SupportRequest.objects.create(
-            council=pat.councils.first(), offer=offers[0], name="N", email=f"n{i}@example.org", assigned_adviser=pat
-        )
+        SupportRequestFactory(council=pat.councils.first(), offer=offers[0])
 
 
 def count_queries(client, path, **params):

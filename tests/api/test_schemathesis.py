@@ -84,21 +84,12 @@ def hsds_schema(db, not_closing_connections):
 @pytest.fixture
 def manager_key(make_user):
     """A manager's token (reads everything, writes engagements), with an engagement to read and change."""
-    from engagements.models import Adviser, Channel, Council, EngagementKind
-    from engagements.services import engagement_create
     from lga_portal.api.tokens import api_token_create
+    from tests.factories import AdviserFactory, EngagementFactory
 
     manager = make_user("manager")
-    adviser = Adviser.objects.create(name="Schema Adviser", email="schema@example.org", user=manager)
-    engagement_create(
-        user=manager,
-        council=Council.objects.get(gss_code="E06000001"),
-        adviser=adviser,
-        date=datetime.date(2020, 6, 1),
-        kind=EngagementKind.CALL,
-        channel=Channel.PHONE,
-        private_notes="Private",
-    )
+    adviser = AdviserFactory(user=manager)
+    EngagementFactory(adviser=adviser, date=datetime.date(2020, 6, 1), private_notes="Private")
     return api_token_create(user=manager, name="schemathesis", days=1)[1]
 
 

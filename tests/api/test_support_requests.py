@@ -2,8 +2,9 @@
 
 import pytest
 
-from engagements.models import Council, SupportRequest
+from engagements.models import Council
 from offers.models import Offer
+from tests.factories import SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 REQUESTS = "/api/v1/support-requests/"
@@ -15,14 +16,12 @@ def requests(advisers):
     offer = Offer.objects.published().first()
     hartlepool = Council.objects.get(gss_code="E06000001")
     manchester = Council.objects.get(gss_code="E08000003")
-    return [
-        SupportRequest.objects.create(
-            council=hartlepool, offer=offer, name="A", email="a@example.org", assigned_adviser=pat
-        ),
-        SupportRequest.objects.create(
-            council=manchester, offer=offer, name="B", email="b@example.org", assigned_adviser=sam
-        ),
+    requests = [
+        SupportRequestFactory(council=hartlepool, offer=offer),
+        SupportRequestFactory(council=manchester, offer=offer),
     ]
+    assert [r.assigned_adviser for r in requests] == [pat, sam]  # each council's principal adviser
+    return requests
 
 
 def ids(response):

@@ -4,7 +4,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
@@ -12,6 +11,7 @@ from engagements.models import DEMO_IMPORT_PREFIX, Adviser, Channel, Council, En
 from lga_portal import roles
 from offers.models import Offer
 from tests.browser.axe import assert_no_axe_violations, axe_violations, format_violations
+from tests.factories import AdviserFactory, EngagementFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -48,23 +48,23 @@ SIGNED_IN_PAGES = [
 
 @pytest.fixture
 def engagements_2020(seeded_live_server):
-    adviser = Adviser.objects.create(name="Browser adviser", email="browser@example.org")
+    adviser = AdviserFactory()
     panel = Offer.objects.get(slug="recovery-and-renewal-panel")
     for i, council in enumerate(Council.objects.active().order_by("gss_code")[:30]):
-        engagement = Engagement.objects.create(
+        EngagementFactory(
             council=council,
             adviser=adviser,
             date=datetime.date(2020, 1 + i % 12, 10),
             kind=[EngagementKind.CALL, EngagementKind.PANEL, EngagementKind.VISIT][i % 3],
             channel=Channel.VIDEO,
+            offers=[panel],
         )
-        engagement.offers.add(panel)
     return seeded_live_server
 
 
 def sign_in(page, live_server, role_group: str, username: str) -> None:
     """Give the browser a session for a new user in ``role_group`` (no login page needed)."""
-    user = get_user_model().objects.create_user(username=username, password="correct horse battery", is_staff=True)
+    user = UserFactory(username=username, is_staff=True)
     user.groups.add(Group.objects.get(name=role_group))
     client = Client()
     client.force_login(user)

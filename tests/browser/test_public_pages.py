@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from engagements.models import Adviser, Council, SupportRequest
+from engagements.models import SupportRequest
 from tests.browser.axe import axe_violations, format_violations
+from tests.factories import AdviserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +20,7 @@ COACHING_TITLE = "Emergency Coaching and Mentoring Support"
 @pytest.fixture
 def site(seeded_live_server):
     """The live server, with a principal adviser for Hartlepool (E06000001)."""
-    adviser = Adviser.objects.create(name="Pat Adviser", email="pat.adviser@example.org", phone="020 7664 3000")
-    Council.objects.filter(gss_code="E06000001").update(adviser=adviser)
+    AdviserFactory(name="Pat Adviser", email="pat.adviser@example.org", phone="020 7664 3000", councils=["E06000001"])
     return seeded_live_server.url
 
 

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-
-from engagements.models import Adviser, Council, Engagement, SupportRequest
+from engagements.models import Council, Engagement, SupportRequest
 from engagements.services import engagement_update
-from lga_portal import roles
 from tests.browser.axe import assert_no_axe_violations
-from tests.engagements.factories import log, request_for
-
-PASSWORD = "correct horse battery"
+from tests.factories import PASSWORD, AdviserFactory, EngagementFactory, SupportRequestFactory, UserFactory
 
 
 @dataclass
@@ -26,34 +20,27 @@ class World:
     support_request: SupportRequest
 
 
-def user(username: str, group: str, first: str, last: str, staff: bool = False):
-    account = get_user_model().objects.create_user(
-        username=username,
-        password=PASSWORD,
-        email=f"{username}@example.org",
-        first_name=first,
-        last_name=last,
-        is_staff=staff,
-    )
-    account.groups.add(Group.objects.get(name=group))
-    return account
-
-
 def make_world() -> World:
     """Two principal advisers, a manager, an engagement with some history and a waiting request."""
-    alice = user("alice", roles.PRINCIPAL_ADVISERS, "Alice", "Adviser")
-    bob = user("bob", roles.PRINCIPAL_ADVISERS, "Bob", "Adviser")
-    manager = user("meg", roles.MANAGERS, "Meg", "Manager", staff=True)
-    alice_adviser = Adviser.objects.create(user=alice, name="Alice Adviser", email="alice@advisers.example.org")
-    bob_adviser = Adviser.objects.create(user=bob, name="Bob Adviser", email="bob@advisers.example.org")
-    Council.objects.filter(gss_code__in=["E06000001", "E06000002", "E06000003"]).update(adviser=alice_adviser)
-    Council.objects.filter(gss_code__in=["E06000004", "E06000005"]).update(adviser=bob_adviser)
+    alice_adviser = AdviserFactory(
+        user__username="alice",
+        user__first_name="Alice",
+        user__last_name="Adviser",
+        councils=["E06000001", "E06000002", "E06000003"],
+    )
+    bob_adviser = AdviserFactory(
+        user__username="bob", user__first_name="Bob", user__last_name="Adviser", councils=["E06000004", "E06000005"]
+    )
+    alice, bob = alice_adviser.user, bob_adviser.user
+    manager = UserFactory(role="manager", username="meg", first_name="Meg", last_name="Manager")
     hartlepool = Council.objects.get(gss_code="E06000001")
-    engagement = log(hartlepool, alice_adviser, summary="Talked through the budget.", private_notes="Reserves low.")
+    engagement = EngagementFactory(
+        council=hartlepool, adviser=alice_adviser, summary="Talked through the budget.", private_notes="Reserves low."
+    )
     engagement = engagement_update(
         engagement=engagement, user=manager, version=1, summary="Talked through the budget and reserves."
     )
-    support_request = request_for(hartlepool, message="We would like a finance adviser.")
+    support_request = SupportRequestFactory(council=hartlepool, message="We would like a finance adviser.")
     return World(alice, bob, manager, hartlepool, engagement, support_request)
 
 

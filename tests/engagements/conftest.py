@@ -3,7 +3,7 @@
 import pytest
 
 from engagements.models import Council
-from tests.engagements.factories import make_adviser
+from tests.factories import AdviserFactory, UserFactory
 
 # Hartlepool, Middlesbrough, Redcar and Cleveland; Stockton-on-Tees, Darlington.
 ALICE_COUNCILS = ["E06000001", "E06000002", "E06000003"]
@@ -11,24 +11,24 @@ BOB_COUNCILS = ["E06000004", "E06000005"]
 
 
 @pytest.fixture
-def alice(make_user):
+def alice(db):
     """A principal adviser (user) with three councils."""
-    user = make_user("adviser", username="alice", first_name="Alice", last_name="Adviser")
-    make_adviser(user, ALICE_COUNCILS, name="Alice Adviser")
-    return user
+    return AdviserFactory(
+        user__username="alice", user__first_name="Alice", user__last_name="Adviser", councils=ALICE_COUNCILS
+    ).user
 
 
 @pytest.fixture
-def bob(make_user):
+def bob(db):
     """Another principal adviser with two councils."""
-    user = make_user("adviser", username="bob", first_name="Bob", last_name="Adviser")
-    make_adviser(user, BOB_COUNCILS, name="Bob Adviser")
-    return user
+    return AdviserFactory(
+        user__username="bob", user__first_name="Bob", user__last_name="Adviser", councils=BOB_COUNCILS
+    ).user
 
 
 @pytest.fixture
-def manager(make_user):
-    return make_user("manager", username="meg", first_name="Meg", last_name="Manager")
+def manager(db):
+    return UserFactory(role="manager", username="meg", first_name="Meg", last_name="Manager")
 
 
 @pytest.fixture

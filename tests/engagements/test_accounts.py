@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from tests.engagements.factories import error_summary
+from tests.engagements.html import error_summary
 
 pytestmark = pytest.mark.django_db
 

@@ -250,3 +250,53 @@ def test_the_page_needs_a_file_and_survives_rubbish(client_as, manager):
 def test_advisers_cannot_import(client_as, alice):
     assert upload(client_as(alice), HEADER + GOOD_ROWS, "import").status_code == 403
     assert not Engagement.objects.exists()
+
+
+# --- NUL characters, which PostgreSQL refuses to store ---------------------------------------------
+
+NUL_ROWS = (
+    "E06000001,2025-03-27,Call,Phone,,,,,Budget\x00call,,,,,\n"  # line 2: in a text cell
+    "E0600\x000002,2025-03-28,Call,Phone,,,,,,Notes\x00,,,,\n"  # line 3: in the council and the notes
+)
+
+
+def test_a_nul_character_is_reported_by_row_and_column_and_nothing_is_imported(alice):
+    report = run(HEADER + NUL_ROWS + GOOD_ROWS)
+    assert [(e.line, e.column, e.message) for e in report.errors] == [
+        (2, "summary", imports.NUL_CHARACTER),
+        (3, "council", imports.NUL_CHARACTER),
+        (3, "private_notes", imports.NUL_CHARACTER),
+    ]
+    assert (
+        report.summary() == "Nothing was imported: 2 of 5 rows have problems. Correct them and import the file again."
+    )
+    assert not Engagement.objects.exists()
+
+
+def test_a_header_with_nul_characters_is_a_file_saved_as_utf16(alice):
+    text = HEADER.replace(",", "\x00,")
+    assert run(text + GOOD_ROWS).file_errors == [imports.NUL_IN_HEADER]
+
+
+def test_the_command_reports_a_nul_character_and_imports_nothing(tmp_path, alice, capsys):
+    path = tmp_path / "nul.csv"
+    path.write_text(HEADER + NUL_ROWS, encoding="utf-8")
+    for options in (["--dry-run"], []):
+        with pytest.raises(CommandError, match="Nothing was imported: 2 of 2 rows have problems"):
+            call_command("import_engagements", str(path), *options)
+        err = capsys.readouterr().err
+        assert f"line 2, summary: {imports.NUL_CHARACTER}" in err
+        assert f"line 3, private_notes: {imports.NUL_CHARACTER}" in err
+    assert not Engagement.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["check", "import"])
+def test_the_page_reports_a_nul_character_by_line_and_column(client_as, manager, alice, action):
+    response = upload(client_as(manager), HEADER + GOOD_ROWS + NUL_ROWS.replace("2025-03-2", "2025-04-0"), action)
+    assert response.status_code == 200
+    errors = [(e.line, e.column) for e in response.context["report"].errors]
+    assert errors == [(6, "summary"), (7, "council"), (7, "private_notes")]
+    html = response.content.decode()
+    assert "There is a problem with the file" in html and imports.NUL_CHARACTER in html
+    assert "\x00" not in html
+    assert not Engagement.objects.exists()

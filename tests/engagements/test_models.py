@@ -12,33 +12,19 @@ from engagements.models import (
     DATE_TOO_FAR_AHEAD,
     FOLLOW_UP_BEFORE_DATE,
     GSS_CODE_INVALID,
-    Adviser,
-    Channel,
     Council,
     CouncilKind,
     Engagement,
-    EngagementKind,
     Region,
 )
+from tests.factories import AdviserFactory, EngagementFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def adviser():
-    return Adviser.objects.create(name="Test Adviser", email="adviser@example.org")
-
-
-def engagement(council, adviser, **overrides):
-    values = {
-        "council": council,
-        "adviser": adviser,
-        "date": datetime.date(2024, 5, 1),
-        "kind": EngagementKind.CALL,
-        "channel": Channel.PHONE,
-    }
-    values.update(overrides)
-    return Engagement(**values)
+    return AdviserFactory()
 
 
 @pytest.mark.parametrize(
@@ -87,22 +73,26 @@ def test_named_querysets():
 
 def test_engagement_more_than_a_year_ahead_is_refused(adviser):
     council = Council.objects.get(gss_code="E06000001")
-    too_far = engagement(council, adviser, date=timezone.localdate() + datetime.timedelta(days=400))
+    too_far = EngagementFactory.build(
+        council=council, adviser=adviser, date=timezone.localdate() + datetime.timedelta(days=400)
+    )
     with pytest.raises(ValidationError) as error:
         too_far.full_clean()
     assert error.value.message_dict["date"] == [DATE_TOO_FAR_AHEAD]
-    engagement(council, adviser, date=timezone.localdate() + datetime.timedelta(days=300)).full_clean()
+    EngagementFactory.build(
+        council=council, adviser=adviser, date=timezone.localdate() + datetime.timedelta(days=300)
+    ).full_clean()
 
 
 def test_database_refuses_an_engagement_in_the_far_future(adviser):
     council = Council.objects.get(gss_code="E06000001")
     with pytest.raises(IntegrityError), transaction.atomic():
-        engagement(council, adviser, date=datetime.date(2150, 1, 1)).save()
+        EngagementFactory.build(council=council, adviser=adviser, date=datetime.date(2150, 1, 1)).save()
 
 
 def test_follow_up_before_the_engagement_is_refused(adviser):
     council = Council.objects.get(gss_code="E06000001")
-    early = engagement(council, adviser, follow_up_on=datetime.date(2024, 4, 1))
+    early = EngagementFactory.build(council=council, adviser=adviser, follow_up_on=datetime.date(2024, 4, 1))
     with pytest.raises(ValidationError) as error:
         early.full_clean()
     assert error.value.message_dict["follow_up_on"] == [FOLLOW_UP_BEFORE_DATE]
@@ -113,17 +103,17 @@ def test_follow_up_before_the_engagement_is_refused(adviser):
 def test_negative_hours_are_refused(adviser):
     council = Council.objects.get(gss_code="E06000001")
     with pytest.raises(ValidationError) as error:
-        engagement(council, adviser, hours=-1).full_clean()
+        EngagementFactory.build(council=council, adviser=adviser, hours=-1).full_clean()
     assert "hours" in error.value.message_dict
     with pytest.raises(IntegrityError), transaction.atomic():
-        engagement(council, adviser, hours=-1).save()
+        EngagementFactory.build(council=council, adviser=adviser, hours=-1).save()
 
 
 def test_engagement_with_abolished_council_after_abolition_is_refused(adviser):
     allerdale = Council.objects.get(gss_code="E07000026")
-    engagement(allerdale, adviser, date=datetime.date(2022, 6, 1)).full_clean()
+    EngagementFactory.build(council=allerdale, adviser=adviser, date=datetime.date(2022, 6, 1)).full_clean()
     with pytest.raises(ValidationError) as error:
-        engagement(allerdale, adviser, date=datetime.date(2023, 6, 1)).full_clean()
+        EngagementFactory.build(council=allerdale, adviser=adviser, date=datetime.date(2023, 6, 1)).full_clean()
     assert error.value.message_dict["council"] == [
         COUNCIL_ABOLISHED.format(council=allerdale, date=allerdale.abolished_on)
     ]
@@ -131,8 +121,8 @@ def test_engagement_with_abolished_council_after_abolition_is_refused(adviser):
 
 def test_engagement_live_excludes_archived(adviser):
     council = Council.objects.get(gss_code="E06000001")
-    kept = engagement(council, adviser)
+    kept = EngagementFactory.build(council=council, adviser=adviser)
     kept.save()
-    archived = engagement(council, adviser, archived_at=timezone.now())
+    archived = EngagementFactory.build(council=council, adviser=adviser, archived_at=timezone.now())
     archived.save()
     assert list(Engagement.objects.live().filter(council=council)) == [kept]

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from engagements.services import engagement_update
-from tests.engagements.factories import log, request_for
+from tests.factories import EngagementFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +15,11 @@ LATER_SECRET = "Section 114 risk raised informally"
 @pytest.fixture
 def noted(alice, hartlepool):
     """Alice's engagement with private notes that were later changed, and a converted request."""
-    engagement = log(hartlepool, alice.adviser, summary="Budget call", private_notes=SECRET)
+    engagement = EngagementFactory(
+        council=hartlepool, adviser=alice.adviser, summary="Budget call", private_notes=SECRET
+    )
     engagement = engagement_update(engagement=engagement, user=alice, version=1, private_notes=LATER_SECRET)
-    request_for(hartlepool)
+    SupportRequestFactory(council=hartlepool)
     return engagement
 
 
@@ -85,7 +87,7 @@ def test_the_author_and_managers_see_notes_on_every_page(client_as, alice, manag
 
 
 def test_notes_logged_by_a_manager_for_an_adviser_are_the_advisers_too(client_as, manager, alice, bob, hartlepool):
-    engagement = log(hartlepool, alice.adviser, user=manager, private_notes=SECRET)
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, user=manager, private_notes=SECRET)
     url = reverse("workspace:engagement_detail", args=[engagement.pk])
     assert SECRET in content(client_as(alice).get(url))
     assert SECRET not in content(client_as(bob).get(url))

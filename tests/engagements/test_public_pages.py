@@ -5,8 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind, EngagementStatus
+from engagements.models import Council, EngagementStatus
+from engagements.services import engagement_archive
 from offers.models import Audience, Offer, OfferItem, OfferStatus, Theme
+from tests.factories import AdviserFactory, EngagementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,29 +17,16 @@ COACHING_OFFER = "emergency-coaching-and-mentoring-support"
 
 @pytest.fixture
 def adviser():
-    return Adviser.objects.create(name="Pat Adviser", email="pat@example.org", phone="020 7664 3000")
+    return AdviserFactory(name="Pat Adviser", email="pat@example.org", phone="020 7664 3000", councils=["E06000001"])
 
 
 @pytest.fixture
 def hartlepool(adviser):
-    council = Council.objects.get(gss_code="E06000001")
-    council.adviser = adviser
-    council.save()
-    return council
+    return Council.objects.get(gss_code="E06000001")
 
 
-def engagement(council, adviser, offer, *, days_ago=10, **extra):
-    values = {
-        "council": council,
-        "adviser": adviser,
-        "date": timezone.localdate() - datetime.timedelta(days=days_ago),
-        "kind": EngagementKind.CALL,
-        "channel": Channel.PHONE,
-    }
-    values.update(extra)
-    item = Engagement.objects.create(**values)
-    item.offers.add(offer)
-    return item
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
 
 
 # --- Home ----------------------------------------------------------------------------
@@ -130,13 +119,16 @@ def test_offer_page_lists_what_it_includes_and_the_contact_email(client):
 def test_offer_page_counts_councils_that_took_it_up_in_the_last_12_months(client, hartlepool, adviser):
     offer = Offer.objects.get(slug=COACHING_OFFER)
     darlington = Council.objects.get(gss_code="E06000005")
-    engagement(hartlepool, adviser, offer, days_ago=10)
-    engagement(hartlepool, adviser, offer, days_ago=40)  # same council again
-    engagement(darlington, adviser, offer, days_ago=300)
+    EngagementFactory(council=hartlepool, adviser=adviser, offers=[offer], date=days_ago(10))
+    EngagementFactory(council=hartlepool, adviser=adviser, offers=[offer], date=days_ago(40))  # same council again
+    EngagementFactory(council=darlington, adviser=adviser, offers=[offer], date=days_ago(300))
     middlesbrough = Council.objects.get(gss_code="E06000002")
-    engagement(middlesbrough, adviser, offer, days_ago=400)  # too long ago
-    engagement(middlesbrough, adviser, offer, days_ago=5, status=EngagementStatus.PLANNED)
-    engagement(middlesbrough, adviser, offer, days_ago=5, archived_at=timezone.now())
+    EngagementFactory(council=middlesbrough, adviser=adviser, offers=[offer], date=days_ago(400))  # too long ago
+    EngagementFactory(
+        council=middlesbrough, adviser=adviser, offers=[offer], date=days_ago(5), status=EngagementStatus.PLANNED
+    )
+    archived = EngagementFactory(council=middlesbrough, adviser=adviser, offers=[offer], date=days_ago(5))
+    engagement_archive(engagement=archived, user=None)
     response = client.get(offer.get_absolute_url())
     assert response.context["take_up"] == 2
     assert "2 councils took this up in the last 12 months" in response.content.decode()
@@ -158,7 +150,9 @@ def test_offer_page_answers_304_until_the_offer_or_its_take_up_changes(client, h
     url = f"/offers/{COACHING_OFFER}/"
     etag = client.get(url)["ETag"]
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304
-    engagement(hartlepool, adviser, Offer.objects.get(slug=COACHING_OFFER))
+    EngagementFactory(
+        council=hartlepool, adviser=adviser, offers=[Offer.objects.get(slug=COACHING_OFFER)], date=days_ago(10)
+    )
     response = client.get(url, headers={"if-none-match": etag})
     assert response.status_code == 200 and response.context["take_up"] == 1
 
@@ -257,7 +251,14 @@ def test_county_page_lists_its_districts_and_a_new_unitary_its_predecessors(clie
 
 def test_council_page_shows_nothing_private(client, hartlepool, adviser):
     offer = Offer.objects.get(slug=COACHING_OFFER)
-    engagement(hartlepool, adviser, offer, summary="Shared summary text", private_notes="Secret note text")
+    EngagementFactory(
+        council=hartlepool,
+        adviser=adviser,
+        offers=[offer],
+        date=days_ago(10),
+        summary="Shared summary text",
+        private_notes="Secret note text",
+    )
     html = client.get("/councils/E06000001/").content.decode()
     assert "Secret note text" not in html and "Shared summary text" not in html
 

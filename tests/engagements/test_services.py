@@ -1,54 +1,37 @@
 """Writes through the services: optimistic locking, archiving, support requests and their email."""
 
-import datetime
-
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind, SupportRequestStatus
+from engagements.models import Council, Engagement, SupportRequestStatus
 from engagements.services import (
     REQUEST_RATE_LIMITED,
     EngagementConflict,
     engagement_archive,
-    engagement_create,
     engagement_update,
     support_request_convert,
     support_request_create,
 )
 from offers.models import Offer
+from tests.factories import AdviserFactory, EngagementFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def adviser():
-    return Adviser.objects.create(name="Pat Adviser", email="pat@example.org")
+    return AdviserFactory(name="Pat Adviser", email="pat@example.org", councils=["E06000001"])
 
 
 @pytest.fixture
 def council(adviser):
-    council = Council.objects.get(gss_code="E06000001")
-    council.adviser = adviser
-    council.save()
-    return council
-
-
-def create(council, adviser, user=None, **extra):
-    values = {
-        "council": council,
-        "adviser": adviser,
-        "date": datetime.date(2024, 5, 1),
-        "kind": EngagementKind.CALL,
-        "channel": Channel.PHONE,
-    }
-    values.update(extra)
-    return engagement_create(user=user, **values)
+    return Council.objects.get(gss_code="E06000001")
 
 
 def test_a_stale_update_is_refused_with_what_changed(council, adviser, make_user):
     alice, bob = make_user("manager"), make_user("manager")
-    engagement = create(council, adviser, user=alice, summary="First")
+    engagement = EngagementFactory(council=council, adviser=adviser, user=alice, summary="First")
     opened_by_bob = engagement.version
     engagement_update(engagement=engagement, user=alice, version=engagement.version, summary="Alice's change")
     with pytest.raises(EngagementConflict) as conflict:
@@ -59,7 +42,7 @@ def test_a_stale_update_is_refused_with_what_changed(council, adviser, make_user
 
 
 def test_archived_engagements_leave_counts_but_keep_history(council, adviser):
-    engagement = create(council, adviser)
+    engagement = EngagementFactory(council=council, adviser=adviser, user=None)
     engagement_archive(engagement=engagement, user=None)
     assert not Engagement.objects.live().filter(pk=engagement.pk).exists()
     assert engagement.history.count() == 2
@@ -121,7 +104,7 @@ def test_requests_for_inactive_councils_or_unpublished_offers_are_refused():
 
 def test_converting_a_request_links_a_prefilled_engagement(council, make_user):
     offer = Offer.objects.published().first()
-    request = support_request_create(council=council, offer=offer, name="Sam", email="sam@example.org", consent=True)
+    request = SupportRequestFactory(council=council, offer=offer)
     engagement = support_request_convert(request=request, user=make_user("manager"))
     request.refresh_from_db()
     assert request.status == SupportRequestStatus.CONVERTED and request.engagement == engagement

@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail, signing
 
-from engagements.models import Adviser, Council, SupportRequest
+from engagements.models import Council, SupportRequest
 from engagements.public_forms import (
     CHOOSE_COUNCIL,
     CONSENT_REQUIRED,
@@ -16,6 +16,7 @@ from engagements.public_forms import (
 from engagements.public_views import CONFIRMATION_SALT
 from engagements.services import REQUEST_COUNCIL_INACTIVE, REQUEST_RATE_LIMITED
 from offers.models import Offer
+from tests.factories import AdviserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +26,12 @@ URL = f"/offers/{OFFER}/request/"
 
 @pytest.fixture
 def adviser():
-    return Adviser.objects.create(name="Pat Adviser", email="pat@example.org", phone="020 7664 3000")
+    return AdviserFactory(name="Pat Adviser", email="pat@example.org", phone="020 7664 3000", councils=["E06000001"])
 
 
 @pytest.fixture
 def hartlepool(adviser):
-    council = Council.objects.get(gss_code="E06000001")
-    council.adviser = adviser
-    council.save()
-    return council
+    return Council.objects.get(gss_code="E06000001")
 
 
 def answers(**overrides):

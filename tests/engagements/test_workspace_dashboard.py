@@ -13,7 +13,7 @@ from engagements.models import ContactRole, Council, Engagement, EngagementStatu
 from engagements.selectors import quarter_of
 from engagements.services import engagement_archive, support_request_acknowledge
 from tests.engagements.conftest import ALICE_COUNCILS
-from tests.engagements.factories import log, request_for
+from tests.factories import EngagementFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,15 +32,20 @@ def test_an_adviser_sees_their_councils_with_last_engagement_and_what_needs_doin
     client_as, alice, bob, hartlepool, stockton
 ):
     this_quarter = quarter_of(today())
-    log(hartlepool, alice.adviser, date=this_quarter.start, follow_up_on=today() + datetime.timedelta(days=3))
-    log(
-        hartlepool,
-        alice.adviser,
+    EngagementFactory(
+        council=hartlepool,
+        adviser=alice.adviser,
+        date=this_quarter.start,
+        follow_up_on=today() + datetime.timedelta(days=3),
+    )
+    EngagementFactory(
+        council=hartlepool,
+        adviser=alice.adviser,
         date=this_quarter.start - datetime.timedelta(days=40),
         status=EngagementStatus.COMPLETED,
     )
-    log(stockton, bob.adviser, date=today())
-    request_for(hartlepool)
+    EngagementFactory(council=stockton, adviser=bob.adviser, date=today())
+    SupportRequestFactory(council=hartlepool)
     response = client_as(alice).get(DASHBOARD)
     councils = {c.gss_code: c for c in rows(response)}
     assert set(councils) == set(ALICE_COUNCILS)
@@ -57,9 +62,9 @@ def test_an_adviser_sees_their_councils_with_last_engagement_and_what_needs_doin
 
 def test_follow_ups_put_what_needs_action_first_and_count_the_long_overdue(client_as, alice, hartlepool, stockton):
     def follow_up(council, days: int, **extra):
-        return log(
-            council,
-            alice.adviser,
+        return EngagementFactory(
+            council=council,
+            adviser=alice.adviser,
             date=today() - datetime.timedelta(days=400),
             follow_up_on=today() + datetime.timedelta(days=days),
             **extra,
@@ -89,9 +94,9 @@ def test_follow_ups_put_what_needs_action_first_and_count_the_long_overdue(clien
 
 
 def test_only_long_overdue_follow_ups_still_say_so(client_as, alice, hartlepool):
-    log(
-        hartlepool,
-        alice.adviser,
+    EngagementFactory(
+        council=hartlepool,
+        adviser=alice.adviser,
         date=today() - datetime.timedelta(days=100),
         follow_up_on=today() - datetime.timedelta(days=60),
     )
@@ -105,7 +110,7 @@ def text_of(html: str) -> str:
 
 
 def test_the_timeline_writes_roles_as_they_are_named(client_as, alice, hartlepool):
-    engagement = log(hartlepool, alice.adviser)
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser)
     engagement.roles.set(ContactRole.objects.filter(slug__in=["chief-executive", "hr-director"]))
     page = text_of(client_as(alice).get(reverse("workspace:council_timeline", args=[hartlepool.slug])).content.decode())
     assert "With: Chief executive; HR director" in page
@@ -116,7 +121,7 @@ def test_logging_an_engagement_changes_the_coverage_this_quarter(client_as, alic
     client = client_as(alice)
     before = client.get(DASHBOARD).context["this_quarter"]
     assert (before.engaged, before.councils, before.percent) == (0, 3, 0)
-    log(hartlepool, alice.adviser, date=today())
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, date=today())
     after = client.get(DASHBOARD)
     coverage = after.context["this_quarter"]
     assert (coverage.engaged, coverage.councils, coverage.percent) == (1, 3, 33)
@@ -124,9 +129,16 @@ def test_logging_an_engagement_changes_the_coverage_this_quarter(client_as, alic
 
 
 def test_only_completed_live_engagements_count(client_as, alice, hartlepool):
-    log(hartlepool, alice.adviser, date=today(), status=EngagementStatus.CANCELLED)
-    log(hartlepool, alice.adviser, date=today() + datetime.timedelta(days=2), status=EngagementStatus.PLANNED)
-    engagement_archive(engagement=log(hartlepool, alice.adviser, date=today()), user=alice)
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, date=today(), status=EngagementStatus.CANCELLED)
+    EngagementFactory(
+        council=hartlepool,
+        adviser=alice.adviser,
+        date=today() + datetime.timedelta(days=2),
+        status=EngagementStatus.PLANNED,
+    )
+    engagement_archive(
+        engagement=EngagementFactory(council=hartlepool, adviser=alice.adviser, date=today()), user=alice
+    )
     response = client_as(alice).get(DASHBOARD)
     assert response.context["this_quarter"].engaged == 0
     assert next(c for c in rows(response) if c.pk == hartlepool.pk).last_engaged_on is None
@@ -134,16 +146,16 @@ def test_only_completed_live_engagements_count(client_as, alice, hartlepool):
 
 def test_coverage_last_quarter(client_as, alice, hartlepool):
     last = quarter_of(today()).previous()
-    log(hartlepool, alice.adviser, date=last.end)
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, date=last.end)
     coverage = client_as(alice).get(DASHBOARD).context["last_quarter"]
     assert (coverage.engaged, coverage.councils) == (1, 3)
 
 
 @pytest.mark.parametrize("direction", ["asc", "desc"])
 def test_the_table_sorts_by_column_through_links(client_as, alice, hartlepool, direction):
-    log(hartlepool, alice.adviser, date=today() - datetime.timedelta(days=5))
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, date=today() - datetime.timedelta(days=5))
     middlesbrough = Council.objects.get(gss_code="E06000002")
-    log(middlesbrough, alice.adviser, date=today() - datetime.timedelta(days=50))
+    EngagementFactory(council=middlesbrough, adviser=alice.adviser, date=today() - datetime.timedelta(days=50))
     client = client_as(alice)
     response = client.get(DASHBOARD, {"sort": "last", "dir": direction})
     order = [c.gss_code for c in rows(response)]
@@ -176,7 +188,7 @@ def test_a_manager_sees_every_council_and_filters_by_region_and_adviser(client_a
 
 
 def test_waiting_requests_leave_the_dashboard_once_handled(client_as, alice, hartlepool):
-    support_request = request_for(hartlepool)
+    support_request = SupportRequestFactory(council=hartlepool)
     client = client_as(alice)
     assert client.get(DASHBOARD).context["waiting_requests"] == [support_request]
     support_request_acknowledge(request=support_request, user=alice)
@@ -197,9 +209,9 @@ def count_queries(client, url, params=None) -> int:
 def add_engagements(adviser, councils, per_council: int):
     for council in councils:
         for days in range(per_council):
-            log(
-                council,
-                adviser,
+            EngagementFactory(
+                council=council,
+                adviser=adviser,
                 date=today() - datetime.timedelta(days=days * 9),
                 follow_up_on=today() + datetime.timedelta(days=days),
             )
@@ -215,11 +227,11 @@ def test_the_adviser_dashboard_makes_a_fixed_number_of_queries(client_as, alice,
     councils = list(Council.objects.filter(gss_code__in=ALICE_COUNCILS))
     client = client_as(alice)
     add_engagements(alice.adviser, councils, 1)
-    request_for(councils[0])
+    SupportRequestFactory(council=councils[0])
     few = count_queries(client, DASHBOARD)
     add_engagements(alice.adviser, councils, 12)
     for council in councils:
-        request_for(council, email=f"x@{council.slug}.example.org")
+        SupportRequestFactory(council=council)
     assert count_queries(client, DASHBOARD, {"sort": "follow_ups", "dir": "desc"}) == few
     with django_assert_num_queries(ADVISER_DASHBOARD_QUERIES):
         client.get(DASHBOARD)
@@ -244,10 +256,14 @@ TIMELINE_QUERIES = 15
 
 
 def test_the_timeline_shows_everything_with_the_council_newest_first(client_as, alice, bob, hartlepool):
-    old = log(hartlepool, alice.adviser, date=today() - datetime.timedelta(days=100), summary="Older call")
-    new = log(hartlepool, bob.adviser, date=today() - datetime.timedelta(days=2), summary="Newer call")
+    old = EngagementFactory(
+        council=hartlepool, adviser=alice.adviser, date=today() - datetime.timedelta(days=100), summary="Older call"
+    )
+    new = EngagementFactory(
+        council=hartlepool, adviser=bob.adviser, date=today() - datetime.timedelta(days=2), summary="Newer call"
+    )
     old.offers.set([])
-    support_request = request_for(hartlepool)
+    support_request = SupportRequestFactory(council=hartlepool)
     response = client_as(alice).get(reverse("workspace:council_timeline", args=[hartlepool.slug]))
     assert list(response.context["page_obj"]) == [new, old]
     assert list(response.context["support_requests"]) == [support_request]
@@ -260,8 +276,8 @@ def test_the_timeline_lists_offers_taken_up(client_as, alice, hartlepool):
     from offers.models import Offer
 
     offer = Offer.objects.published().order_by("slug").first()
-    log(hartlepool, alice.adviser, offers=[offer])
-    log(hartlepool, alice.adviser, offers=[offer], status=EngagementStatus.CANCELLED)
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, offers=[offer])
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, offers=[offer], status=EngagementStatus.CANCELLED)
     taken_up = (
         client_as(alice).get(reverse("workspace:council_timeline", args=[hartlepool.slug])).context["offers_taken_up"]
     )
@@ -280,19 +296,18 @@ def test_the_timeline_makes_a_fixed_number_of_queries(client_as, alice, hartlepo
     client = client_as(alice)
     url = reverse("workspace:council_timeline", args=[hartlepool.slug])
     offers = list(Offer.objects.published().order_by("slug")[:3])
-    log(hartlepool, alice.adviser, offers=offers[:1], themes=[Theme.objects.first()])
-    request_for(hartlepool)
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, offers=offers[:1], themes=[Theme.objects.first()])
+    SupportRequestFactory(council=hartlepool)
     few = count_queries(client, url)
     for days in range(40):
-        log(
-            hartlepool,
-            alice.adviser,
+        EngagementFactory(
+            council=hartlepool,
+            adviser=alice.adviser,
             date=today() - datetime.timedelta(days=days),
             offers=offers,
             summary=f"Call {days}",
         )
-    for n in range(3):
-        request_for(hartlepool, email=f"n{n}@example.org")
+    SupportRequestFactory.create_batch(3, council=hartlepool)
     assert count_queries(client, url) == few
     assert count_queries(client, url, {"page": 2}) == few
     with django_assert_num_queries(TIMELINE_QUERIES):
@@ -306,7 +321,9 @@ def test_the_timeline_lists_the_offers_most_recently_taken_up_and_how_many_in_al
 
     offers = list(Offer.objects.order_by("slug")[: OFFERS_TAKEN_UP_SHOWN + 5])
     for days, offer in enumerate(offers):
-        log(hartlepool, alice.adviser, date=today() - datetime.timedelta(days=days + 1), offers=[offer])
+        EngagementFactory(
+            council=hartlepool, adviser=alice.adviser, date=today() - datetime.timedelta(days=days + 1), offers=[offer]
+        )
     response = client_as(alice).get(reverse("workspace:council_timeline", args=[hartlepool.slug]))
     shown = [row["offer__title"] for row in response.context["offers_taken_up"]]
     assert shown == [offer.title for offer in offers[:OFFERS_TAKEN_UP_SHOWN]]  # the most recent first

@@ -28,7 +28,8 @@ from engagements.models import (
 from engagements.services import ALREADY_ARCHIVED, STALE_VERSION
 from lga_portal.forms import DATE_MUST_BE_REAL, DATE_MUST_INCLUDE
 from offers.models import Offer, Theme
-from tests.engagements.factories import error_summary, field_error, log
+from tests.engagements.html import error_summary, field_error
+from tests.factories import EngagementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +259,7 @@ def test_the_offers_picker_works_without_javascript(client_as, alice):
 
 
 def test_an_adviser_edits_their_own_engagement(client_as, alice, hartlepool):
-    engagement = log(hartlepool, alice.adviser, summary="Before")
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Before")
     url = reverse("workspace:engagement_edit", args=[engagement.pk])
     client = client_as(alice)
     assert client.get(url).context["form"].initial["version"] == 1
@@ -271,7 +272,9 @@ def test_an_adviser_edits_their_own_engagement(client_as, alice, hartlepool):
 def test_two_people_editing_at_once_the_second_save_is_refused_showing_what_changed(
     client_as, alice, manager, hartlepool
 ):
-    engagement = log(hartlepool, alice.adviser, summary="First version", private_notes="Alice's note")
+    engagement = EngagementFactory(
+        council=hartlepool, adviser=alice.adviser, summary="First version", private_notes="Alice's note"
+    )
     url = reverse("workspace:engagement_edit", args=[engagement.pk])
     # Both open the form at version 1.
     alice_form = client_as(alice).get(url).context["form"].initial
@@ -302,14 +305,14 @@ def test_two_people_editing_at_once_the_second_save_is_refused_showing_what_chan
 
 
 def test_an_edit_without_a_version_is_refused(client_as, alice, hartlepool):
-    engagement = log(hartlepool, alice.adviser)
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser)
     url = reverse("workspace:engagement_edit", args=[engagement.pk])
     response = client_as(alice).post(url, edit_data(engagement, version=""))
     assert any(VERSION_MISSING in m for m in error_summary(response))
 
 
 def test_an_adviser_cannot_edit_or_archive_another_advisers_engagement(client_as, alice, bob, hartlepool):
-    engagement = log(hartlepool, alice.adviser, summary="Alice's")
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Alice's")
     client = client_as(bob)
     assert (
         client.post(
@@ -323,7 +326,7 @@ def test_an_adviser_cannot_edit_or_archive_another_advisers_engagement(client_as
 
 
 def test_a_manager_edits_any_engagement(client_as, manager, alice, hartlepool):
-    engagement = log(hartlepool, alice.adviser)
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser)
     response = client_as(manager).post(
         reverse("workspace:engagement_edit", args=[engagement.pk]),
         edit_data(engagement, summary="Tidied by a manager", adviser=alice.adviser.pk),
@@ -337,7 +340,7 @@ def test_a_manager_edits_any_engagement(client_as, manager, alice, hartlepool):
 
 
 def test_archiving_asks_first_then_removes_from_lists_and_counts_but_keeps_history(client_as, alice, hartlepool):
-    engagement = log(hartlepool, alice.adviser, summary="Logged by mistake")
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Logged by mistake")
     client = client_as(alice)
     url = reverse("workspace:engagement_archive", args=[engagement.pk])
     assert "Archive this engagement?" in client.get(url).content.decode()
@@ -360,7 +363,7 @@ def test_archiving_asks_first_then_removes_from_lists_and_counts_but_keeps_histo
 
 
 def test_the_engagement_page_shows_who_changed_what_and_when(client_as, alice, manager, hartlepool):
-    engagement = log(hartlepool, alice.adviser, summary="Original summary")
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Original summary")
     client_as(manager).post(
         reverse("workspace:engagement_edit", args=[engagement.pk]),
         edit_data(engagement, summary="Corrected summary", kind="visit", adviser=alice.adviser.pk),
@@ -383,8 +386,8 @@ def test_engagement_pages_answer_404_for_unknown_ids(client_as, alice):
 
 
 def test_the_list_filters_and_ignores_values_it_does_not_understand(client_as, alice, bob, hartlepool, stockton):
-    log(hartlepool, alice.adviser, summary="Hartlepool budget", kind="visit")
-    log(stockton, bob.adviser, summary="Stockton coaching", kind="coaching")
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Hartlepool budget", kind="visit")
+    EngagementFactory(council=stockton, adviser=bob.adviser, summary="Stockton coaching", kind="coaching")
     client = client_as(alice)
     url = reverse("workspace:engagement_list")
     page = client.get(url, {"kind": "visit"})
@@ -395,3 +398,58 @@ def test_the_list_filters_and_ignores_values_it_does_not_understand(client_as, a
     assert [e.summary for e in page.context["page_obj"]] == ["Stockton coaching"]
     page = client.get(url, {"kind": "nonsense", "date_from": "not a date", "adviser": "x", "page": "abc"})
     assert page.status_code == 200 and len(page.context["page_obj"]) == 2
+
+
+def test_the_list_and_the_api_share_their_filters_the_page_leniently_the_api_strictly(
+    client_as, client, alice, bob, hartlepool, stockton
+):
+    from lga_portal.api.tokens import api_token_create
+
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, date=datetime.date(2025, 3, 27), kind="visit")
+    EngagementFactory(council=stockton, adviser=bob.adviser, date=datetime.date(2025, 1, 5), kind="visit")
+    url = reverse("workspace:engagement_list")
+    _, key = api_token_create(user=alice, name="tests", days=30)
+
+    def api(query):
+        return client.get("/api/v1/engagements/", query, HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    page = client_as(alice).get(url, {"kind": "visit", "region": "north-east", "date_from": "2025-03-01"})
+    listed = [e.council for e in page.context["page_obj"]]
+    assert listed == [hartlepool]
+    assert [
+        row["council"]
+        for row in api({"kind": "visit", "region": "north-east", "date_from": "2025-03-01"}).json()["results"]
+    ] == [hartlepool.gss_code]
+    # A date as people type it: the page reads it; the API takes YYYY-MM-DD only.
+    assert [e.council for e in client_as(alice).get(url, {"date_from": "01/03/2025"}).context["page_obj"]] == listed
+    assert list(api({"date_from": "01/03/2025"}).json()["errors"]) == ["date_from"]
+    # A value that is not one: the page ignores it and says so by the field; the API refuses it.
+    page = client_as(alice).get(url, {"kind": "visit", "region": "atlantis"})
+    assert len(page.context["page_obj"]) == 2 and field_error(page, "region")
+    assert api({"kind": "visit", "region": "atlantis"}).json()["errors"].keys() == {"region"}
+    # The council timeline links here with a council's slug; the API names councils by code.
+    by_slug = client_as(alice).get(url, {"council": stockton.slug})
+    assert [e.council for e in by_slug.context["page_obj"]] == [stockton] and "Council: Stockton-on-Tees" in (
+        by_slug.content.decode()
+    )
+    assert [row["council"] for row in api({"council": stockton.gss_code}).json()["results"]] == [stockton.gss_code]
+
+
+# Sign-in session and user, permissions (2), the adviser record; the region and adviser asked for;
+# the count and the page of engagements; the region and adviser lists of the filter form.
+LIST_QUERIES = 11
+
+
+def test_the_list_makes_a_fixed_number_of_queries(client_as, alice, hartlepool, django_assert_num_queries):
+    client = client_as(alice)
+    url = reverse("workspace:engagement_list")
+    query = {"region": "north-east", "adviser": alice.adviser.pk, "kind": "call", "q": "budget"}
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Budget call")
+    client.get(url, query)  # per-process caches (content types)
+    with django_assert_num_queries(LIST_QUERIES):
+        assert len(client.get(url, query).context["page_obj"]) == 1
+    offers = list(Offer.objects.order_by("slug")[:2])
+    for n in range(30):
+        EngagementFactory(council=hartlepool, adviser=alice.adviser, summary=f"Budget call {n}", offers=offers)
+    with django_assert_num_queries(LIST_QUERIES):
+        assert len(client.get(url, query).context["page_obj"]) == 25

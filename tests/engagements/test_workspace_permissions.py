@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from lga_portal import roles
-from tests.engagements.factories import log, request_for
+from tests.factories import EngagementFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,8 @@ WORKSPACE_POSTS = [
 
 @pytest.fixture
 def world(alice, bob, make_user, hartlepool):
-    engagement = log(hartlepool, alice.adviser, summary="Budget call")
-    support_request = request_for(hartlepool)
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Budget call")
+    support_request = SupportRequestFactory(council=hartlepool)
     users = {
         "anonymous": None,
         "owner": alice,

@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 
-from engagements.selectors import engagement_history, quarter_of
+from engagements.history import engagement_history
+from engagements.selectors import quarter_of
 from engagements.services import engagement_archive, engagement_update, support_request_close
-from tests.engagements.factories import log, request_for
+from tests.factories import EngagementFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +30,17 @@ def test_the_quarter_before_the_first_is_last_years_fourth():
 
 
 def test_the_services_name_the_user_in_the_history_outside_a_web_request(alice, hartlepool):
-    engagement = log(hartlepool, alice.adviser, user=alice)
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, user=alice)
     engagement = engagement_update(engagement=engagement, user=alice, version=1, summary="Changed")
     engagement_archive(engagement=engagement, user=alice)
     assert {record.history_user for record in engagement.history.all()} == {alice}
-    support_request = request_for(hartlepool)
+    support_request = SupportRequestFactory(council=hartlepool)
     support_request_close(request=support_request, user=alice, reason="No longer needed")
     assert support_request.history.first().history_user == alice
 
 
 def test_history_entries_name_councils_and_advisers_and_mark_archiving(alice, bob, manager, hartlepool, stockton):
-    engagement = log(hartlepool, alice.adviser, user=alice)
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, user=alice)
     engagement = engagement_update(
         engagement=engagement, user=manager, version=1, council=stockton, adviser=bob.adviser
     )
@@ -54,13 +55,7 @@ def test_history_entries_name_councils_and_advisers_and_mark_archiving(alice, bo
 def test_the_history_of_a_bulk_loaded_engagement_is_empty(alice, hartlepool):
     from engagements.models import Engagement
 
-    Engagement.objects.bulk_create(
-        [
-            Engagement(
-                council=hartlepool, adviser=alice.adviser, date=datetime.date(2024, 1, 1), kind="call", channel="phone"
-            )
-        ]
-    )
+    Engagement.objects.bulk_create([EngagementFactory.build(council=hartlepool, adviser=alice.adviser)])
     assert engagement_history(Engagement.objects.get(), show_private_notes=True) == []
 
 
@@ -83,7 +78,7 @@ def test_every_check_constraint_has_a_rule_in_clean_with_its_message(alice, hart
     ]
     for values, field, message in cases:
         with pytest.raises(ValidationError) as error:
-            log(hartlepool, alice.adviser, **values)
+            EngagementFactory(council=hartlepool, adviser=alice.adviser, **values)
         assert message in error.value.message_dict[field]
 
 
@@ -96,7 +91,7 @@ def test_history_records_offers_roles_and_themes_once_per_save(alice, hartlepool
         Offer.objects.get(slug="emergency-coaching-and-mentoring-support"),
     )
     chief = ContactRole.objects.get(slug="chief-executive")
-    engagement = log(hartlepool, alice.adviser, user=alice, offers=[panel], roles=[chief])
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, user=alice, offers=[panel], roles=[chief])
     engagement = engagement_update(
         engagement=engagement,
         user=alice,
@@ -105,13 +100,20 @@ def test_history_records_offers_roles_and_themes_once_per_save(alice, hartlepool
         themes=[Theme.objects.get(slug="leadership")],
     )
     assert engagement.history.count() == 2  # one entry per save, links included
-    with django_assert_num_queries(9):
+    # The versions with their authors; simple-history's diff reads the roles, offers and themes of
+    # both versions it compares (six per version); the names shown: council, adviser, role, offers, theme.
+    with django_assert_num_queries(1 + 6 * 2 + 5):
         history = engagement_history(engagement, show_private_notes=True)
     changed, logged = history
     assert ("Offers", "", panel.title) in logged.changes and ("Whom it was with", "", chief.name) in logged.changes
     assert ("Offers", panel.title, ", ".join(sorted([panel.title, coaching.title]))) in changed.changes
     assert ("Support needs", "none", "Leadership") in changed.changes
     assert not any(label == "Whom it was with" for label, _, _ in changed.changes)
+    engagement_update(engagement=engagement, user=alice, version=2, summary="A third version")
+    with django_assert_num_queries(1 + 6 * 3 + 5):
+        assert engagement_history(engagement, show_private_notes=True)[0].changes == [
+            ("Summary", "none", "A third version")
+        ]
 
 
 def test_a_conflict_lists_offers_changed_by_someone_else(alice, manager, hartlepool):
@@ -119,8 +121,36 @@ def test_a_conflict_lists_offers_changed_by_someone_else(alice, manager, hartlep
     from offers.models import Offer
 
     panel = Offer.objects.get(slug="recovery-and-renewal-panel")
-    engagement = log(hartlepool, alice.adviser, user=alice)
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, user=alice)
     engagement_update(engagement=engagement, user=manager, version=1, offers=[panel])
     with pytest.raises(EngagementConflict) as conflict:
         engagement_update(engagement=engagement, user=alice, version=1, summary="mine")
     assert ("Offers", "none", panel.title) in conflict.value.changes
+
+
+def test_a_conflict_words_what_changed_as_the_history_does(alice, manager, hartlepool):
+    from engagements.services import EngagementConflict
+    from offers.models import Offer
+
+    panel = Offer.objects.get(slug="recovery-and-renewal-panel")
+    engagement = EngagementFactory(council=hartlepool, adviser=alice.adviser, date=datetime.date(2025, 3, 3))
+    engagement_update(
+        engagement=engagement,
+        user=manager,
+        version=1,
+        kind="visit",
+        follow_up_on=datetime.date(2025, 4, 1),
+        follow_up_done=True,
+        offers=[panel],
+        private_notes="Manager's note",
+    )
+    with pytest.raises(EngagementConflict) as conflict:
+        engagement_update(engagement=engagement, user=alice, version=1, summary="Alice's version")
+    assert conflict.value.changes == [
+        ("Kind", "Call", "Visit"),
+        ("Private notes", "none", "Manager's note"),
+        ("Follow up on", "none", "1 April 2025"),
+        ("Follow up done", "no", "yes"),
+        ("Offers", "none", panel.title),
+    ]
+    assert conflict.value.changes == engagement_history(engagement, show_private_notes=True)[0].changes

@@ -6,11 +6,8 @@ from decimal import Decimal
 import pytest
 
 from engagements.models import (
-    Adviser,
-    Channel,
     Council,
     Engagement,
-    EngagementKind,
     EngagementStatus,
     Region,
     held_condition,
@@ -22,9 +19,11 @@ from engagements.selectors import (
     take_up_summary,
     themes_with_take_up,
 )
+from engagements.services import engagement_archive
 from metrics.coverage import coverage_breakdown
 from metrics.selectors import councils_not_engaged, coverage, periods_between
 from offers.models import Offer
+from tests.factories import AdviserFactory, EngagementFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -32,19 +31,7 @@ D = datetime.date
 
 @pytest.fixture
 def adviser():
-    return Adviser.objects.create(name="A", email="a@example.org")
-
-
-def log(council, adviser, day, **extra):
-    values = {
-        "council": council,
-        "adviser": adviser,
-        "date": day,
-        "kind": EngagementKind.CALL,
-        "channel": Channel.PHONE,
-    }
-    values.update(extra)
-    return Engagement.objects.create(**values)
+    return AdviserFactory()
 
 
 def test_periods_are_calendar_quarters_clipped_to_the_range():
@@ -74,12 +61,14 @@ def test_coverage_across_the_cumbria_reorganisation(adviser):
     allerdale = Council.objects.get(gss_code="E07000026")
     carlisle = Council.objects.get(gss_code="E07000028")
     cumberland = Council.objects.get(gss_code="E06000063")
-    log(allerdale, adviser, D(2023, 1, 10))
-    log(allerdale, adviser, D(2023, 2, 10))  # same council twice: counted once
-    log(carlisle, adviser, D(2023, 3, 31))
-    log(cumberland, adviser, D(2023, 4, 1))
-    log(cumberland, adviser, D(2023, 5, 1), status=EngagementStatus.CANCELLED)  # not held
-    log(carlisle, adviser, D(2023, 1, 5), archived_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))  # archived
+    EngagementFactory(council=allerdale, adviser=adviser, date=D(2023, 1, 10))
+    EngagementFactory(council=allerdale, adviser=adviser, date=D(2023, 2, 10))  # same council twice: counted once
+    EngagementFactory(council=carlisle, adviser=adviser, date=D(2023, 3, 31))
+    EngagementFactory(council=cumberland, adviser=adviser, date=D(2023, 4, 1))
+    # Not held.
+    EngagementFactory(council=cumberland, adviser=adviser, date=D(2023, 5, 1), status=EngagementStatus.CANCELLED)
+    # Archived.
+    engagement_archive(engagement=EngagementFactory(council=carlisle, adviser=adviser, date=D(2023, 1, 5)), user=None)
 
     rows = coverage(D(2023, 1, 1), D(2023, 6, 30), period="quarter", councils=cumbria)
     assert [(r.period.label, r.engaged, r.councils, r.percent) for r in rows] == [
@@ -94,7 +83,7 @@ def test_coverage_across_the_cumbria_reorganisation(adviser):
 def test_coverage_by_region_uses_each_regions_councils(adviser):
     london = Region.objects.get(slug="london")
     for council in Council.objects.filter(region=london).order_by("gss_code")[:11]:
-        log(council, adviser, D(2024, 2, 1))
+        EngagementFactory(council=council, adviser=adviser, date=D(2024, 2, 1))
     rows = {r.group: r for r in coverage(D(2024, 1, 1), D(2024, 3, 31), by="region")}
     assert (rows["london"].engaged, rows["london"].councils, rows["london"].percent) == (11, 33, Decimal("33.3"))
     assert rows["north-east"].engaged == 0 and rows["north-east"].councils == 12
@@ -104,9 +93,9 @@ def test_take_up_counts_distinct_councils_per_offer(adviser):
     offer, other = Offer.objects.order_by("slug")[:2]
     hartlepool, darlington = Council.objects.filter(gss_code__in=["E06000001", "E06000005"]).order_by("gss_code")
     for council, day in [(hartlepool, D(2024, 1, 5)), (hartlepool, D(2024, 2, 5)), (darlington, D(2024, 3, 5))]:
-        log(council, adviser, day).offers.add(offer)
-    log(darlington, adviser, D(2024, 3, 6)).offers.add(other)
-    log(darlington, adviser, D(2025, 3, 6)).offers.add(other)  # outside the period
+        EngagementFactory(council=council, adviser=adviser, date=day, offers=[offer])
+    EngagementFactory(council=darlington, adviser=adviser, date=D(2024, 3, 6), offers=[other])
+    EngagementFactory(council=darlington, adviser=adviser, date=D(2025, 3, 6), offers=[other])  # outside the period
     assert offer_take_up(offer, D(2024, 1, 1), D(2024, 12, 31)) == 2
     rows = {r["offer_id"]: (r["councils"], r["engagements"]) for r in take_up_by_offer(D(2024, 1, 1), D(2024, 12, 31))}
     assert rows == {offer.pk: (2, 3), other.pk: (1, 1)}
@@ -134,10 +123,10 @@ def test_monthly_coverage_with_a_council_abolished_mid_period(adviser, cumbria):
     allerdale = Council.objects.get(gss_code="E07000026")  # abolished 1 April 2023
     cumberland = Council.objects.get(gss_code="E06000063")  # established 1 April 2023
     westmorland = Council.objects.get(gss_code="E06000064")
-    log(allerdale, adviser, D(2023, 3, 15))  # in its own period: counts for March
-    log(cumberland, adviser, D(2023, 4, 10))
-    log(westmorland, adviser, D(2023, 5, 20))
-    log(westmorland, adviser, D(2023, 5, 21))  # the same council again in May: once
+    EngagementFactory(council=allerdale, adviser=adviser, date=D(2023, 3, 15))  # in its own period: counts for March
+    EngagementFactory(council=cumberland, adviser=adviser, date=D(2023, 4, 10))
+    EngagementFactory(council=westmorland, adviser=adviser, date=D(2023, 5, 20))
+    EngagementFactory(council=westmorland, adviser=adviser, date=D(2023, 5, 21))  # the same council again in May: once
 
     rows = coverage(D(2023, 2, 1), D(2023, 5, 31), period="month", councils=cumbria)
     # Hand count: February and March have the 7 old councils; April and May the 2 new ones.
@@ -150,9 +139,12 @@ def test_monthly_coverage_with_a_council_abolished_mid_period(adviser, cumbria):
 
 
 def test_coverage_by_council_kind_across_the_reorganisation(adviser, cumbria):
-    log(Council.objects.get(gss_code="E07000030"), adviser, D(2023, 2, 1))  # Eden, a district
-    log(Council.objects.get(gss_code="E10000006"), adviser, D(2023, 3, 1))  # Cumbria, the county
-    log(Council.objects.get(gss_code="E06000064"), adviser, D(2023, 6, 1))  # Westmorland and Furness, a unitary
+    # Eden, a district.
+    EngagementFactory(council=Council.objects.get(gss_code="E07000030"), adviser=adviser, date=D(2023, 2, 1))
+    # Cumbria, the county.
+    EngagementFactory(council=Council.objects.get(gss_code="E10000006"), adviser=adviser, date=D(2023, 3, 1))
+    # Westmorland and Furness, a unitary.
+    EngagementFactory(council=Council.objects.get(gss_code="E06000064"), adviser=adviser, date=D(2023, 6, 1))
     rows = coverage(D(2023, 1, 1), D(2023, 6, 30), period="quarter", by="council_kind", councils=cumbria)
     table = {(r.period.label, r.group): (r.engaged, r.councils) for r in rows if r.councils}
     assert table == {
@@ -163,8 +155,10 @@ def test_coverage_by_council_kind_across_the_reorganisation(adviser, cumbria):
 
 
 def test_councils_not_engaged_in_a_period_spanning_the_abolition(adviser, cumbria):
-    log(Council.objects.get(gss_code="E07000026"), adviser, D(2023, 3, 15))  # Allerdale, before abolition
-    log(Council.objects.get(gss_code="E06000063"), adviser, D(2023, 4, 10))  # Cumberland, after
+    # Allerdale, before abolition.
+    EngagementFactory(council=Council.objects.get(gss_code="E07000026"), adviser=adviser, date=D(2023, 3, 15))
+    # Cumberland, after.
+    EngagementFactory(council=Council.objects.get(gss_code="E06000063"), adviser=adviser, date=D(2023, 4, 10))
     not_engaged = councils_not_engaged(D(2023, 3, 1), D(2023, 4, 30), cumbria)
     # All nine existed at some point in March–April 2023; two were engaged.
     assert sorted(c.gss_code for c in not_engaged) == sorted(
@@ -177,7 +171,11 @@ def test_councils_not_engaged_in_a_period_spanning_the_abolition(adviser, cumbri
 def test_overall_coverage_summed_from_a_partition_equals_the_direct_figures(adviser, by):
     for i, council in enumerate(Council.objects.order_by("gss_code")[::7]):
         if council.existed_during(D(2022, 10, 1), D(2023, 6, 30)):
-            log(council, adviser, D(2022, 10 + i % 3, 5) if council.abolished_on else D(2023, 1 + i % 6, 5))
+            EngagementFactory(
+                council=council,
+                adviser=adviser,
+                date=D(2022, 10 + i % 3, 5) if council.abolished_on else D(2023, 1 + i % 6, 5),
+            )
     breakdown = coverage_breakdown(D(2022, 10, 1), D(2023, 6, 30), period="quarter", by=by)
     direct = coverage(D(2022, 10, 1), D(2023, 6, 30), period="quarter")
     assert [(r.period, r.engaged, r.councils) for r in breakdown.overall] == [
@@ -196,13 +194,19 @@ def test_take_up_summary_is_the_take_up_by_theme_and_by_offer(adviser):
     councils = list(Council.objects.active().order_by("gss_code")[:6])
     for i, council in enumerate(councils):
         # Two offers of the same theme in one engagement: one engagement for the theme.
-        log(council, adviser, D(2024, 1 + i, 5)).offers.add(offers[0], offers[1 + i % 3])
-        log(council, adviser, D(2024, 6, 1 + i)).offers.add(others[i % 2])
-    log(councils[0], adviser, D(2024, 7, 1), status=EngagementStatus.CANCELLED).offers.add(offers[3])
-    log(councils[1], adviser, D(2024, 7, 2), archived_at=datetime.datetime(2024, 8, 1, tzinfo=datetime.UTC)).offers.add(
-        offers[3]
+        EngagementFactory(
+            council=council, adviser=adviser, date=D(2024, 1 + i, 5), offers=[offers[0], offers[1 + i % 3]]
+        )
+        EngagementFactory(council=council, adviser=adviser, date=D(2024, 6, 1 + i), offers=[others[i % 2]])
+    EngagementFactory(
+        council=councils[0], adviser=adviser, date=D(2024, 7, 1), status=EngagementStatus.CANCELLED, offers=[offers[3]]
     )
-    log(councils[2], adviser, D(2025, 1, 2)).offers.add(offers[3])  # outside the period
+    engagement_archive(
+        engagement=EngagementFactory(council=councils[1], adviser=adviser, date=D(2024, 7, 2), offers=[offers[3]]),
+        user=None,
+    )
+    # Outside the period.
+    EngagementFactory(council=councils[2], adviser=adviser, date=D(2025, 1, 2), offers=[offers[3]])
     start, end = D(2024, 1, 1), D(2024, 12, 31)
 
     summary = take_up_summary(start, end, top=2)
@@ -226,7 +230,7 @@ def test_take_up_summary_is_the_take_up_by_theme_and_by_offer(adviser):
 def test_coverage_queries_do_not_grow_with_periods_or_engagements(adviser, django_assert_num_queries):
     councils = list(Council.objects.active().order_by("gss_code")[:30])
     for i, council in enumerate(councils):
-        log(council, adviser, D(2020 + i % 6, 1 + i % 12, 1))
+        EngagementFactory(council=council, adviser=adviser, date=D(2020 + i % 6, 1 + i % 12, 1))
     for period, by, queries in [("quarter", None, 1), ("month", "region", 2), ("month", "council_kind", 1)]:
         with django_assert_num_queries(queries):
             short = coverage(D(2024, 1, 1), D(2024, 3, 31), period=period, by=by)

@@ -6,8 +6,9 @@ import html as html_lib
 import pytest
 from django.utils import timezone
 
-from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind, Region
+from engagements.models import Channel, Council, EngagementKind, Region
 from metrics.forms import DATE_INVALID, DATE_OUT_OF_RANGE, PERIOD_REVERSED, PERIOD_TOO_LONG
+from tests.factories import AdviserFactory, EngagementFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/metrics/coverage/"
@@ -17,13 +18,11 @@ D = datetime.date
 @pytest.fixture
 def engaged_north_east():
     """Four North East councils engaged in January–February 2024, one of them twice."""
-    adviser = Adviser.objects.create(name="A", email="a@example.org")
+    adviser = AdviserFactory()
     councils = list(Council.objects.filter(region__slug="north-east").order_by("gss_code")[:4])
     for council, day in zip(councils, (D(2024, 1, 10), D(2024, 1, 20), D(2024, 2, 5), D(2024, 2, 6)), strict=True):
-        Engagement.objects.create(
-            council=council, adviser=adviser, date=day, kind=EngagementKind.CALL, channel=Channel.PHONE
-        )
-    Engagement.objects.create(
+        EngagementFactory(council=council, adviser=adviser, date=day)
+    EngagementFactory(
         council=councils[0], adviser=adviser, date=D(2024, 2, 1), kind=EngagementKind.VISIT, channel=Channel.IN_PERSON
     )
     return councils
@@ -112,14 +111,8 @@ def test_query_count_is_fixed(client, make_user, django_assert_num_queries, by, 
     params = {"from": "2020-01-01", "to": "2025-12-31", "period": "quarter", "by": by}
     with django_assert_num_queries(queries):
         client.get(URL, params)
-    adviser = Adviser.objects.create(name="B", email="b@example.org")
+    adviser = AdviserFactory()
     for i, council in enumerate(Council.objects.active().order_by("gss_code")[:60]):
-        Engagement.objects.create(
-            council=council,
-            adviser=adviser,
-            date=D(2020 + i % 6, 1 + i % 12, 1),
-            kind=EngagementKind.CALL,
-            channel=Channel.PHONE,
-        )
+        EngagementFactory(council=council, adviser=adviser, date=D(2020 + i % 6, 1 + i % 12, 1))
     with django_assert_num_queries(queries):
         client.get(URL, params)

@@ -16,6 +16,7 @@ from metrics.highlights import DEMO_LABEL
 from metrics.models import Indicator, Observation
 from metrics.views import last_six_months
 from offers.models import Offer, Source, Theme
+from tests.factories import AdviserFactory, EngagementFactory
 from tests.metrics.html import cells, rows, section, text
 
 pytestmark = pytest.mark.django_db
@@ -51,14 +52,13 @@ def csv_rows(response) -> list[dict]:
 @pytest.fixture
 def engagements_in_2020():
     """Hartlepool and Darlington engaged about the recovery panel in summer 2020; Hartlepool again in 2021."""
-    adviser = Adviser.objects.create(name="A", email="a@example.org")
+    adviser = AdviserFactory()
     panel = Offer.objects.get(slug="recovery-and-renewal-panel")
     hartlepool, darlington = Council.objects.filter(gss_code__in=["E06000001", "E06000005"]).order_by("gss_code")
     for council, day in [(hartlepool, D(2020, 7, 10)), (darlington, D(2020, 8, 3)), (hartlepool, D(2021, 1, 4))]:
-        engagement = Engagement.objects.create(
-            council=council, adviser=adviser, date=day, kind=EngagementKind.PANEL, channel=Channel.VIDEO
+        EngagementFactory(
+            council=council, adviser=adviser, date=day, kind=EngagementKind.PANEL, channel=Channel.VIDEO, offers=[panel]
         )
-        engagement.offers.add(panel)
     return hartlepool, darlington
 
 
@@ -225,17 +225,10 @@ def test_report_query_count_is_fixed(client, make_user, django_assert_num_querie
         client.force_login(make_user(role))
     with django_assert_num_queries(queries):
         client.get(URL, MARCH_TO_SEPTEMBER)
-    adviser = Adviser.objects.create(name="B", email="b@example.org")
+    adviser = AdviserFactory()
     offers = list(Offer.objects.order_by("pk")[:20])
     for i, council in enumerate(Council.objects.active().order_by("gss_code")[:40]):
-        engagement = Engagement.objects.create(
-            council=council,
-            adviser=adviser,
-            date=D(2020, 3 + i % 7, 1),
-            kind=EngagementKind.CALL,
-            channel=Channel.PHONE,
-        )
-        engagement.offers.add(offers[i % 20])
+        EngagementFactory(council=council, adviser=adviser, date=D(2020, 3 + i % 7, 1), offers=[offers[i % 20]])
     source = Source.objects.first()
     indicator = Indicator.objects.create(name="Extra", slug="extra", unit="councils")
     for month in range(3, 10):
@@ -248,7 +241,7 @@ def test_report_query_count_is_fixed(client, make_user, django_assert_num_querie
 
 def test_each_theme_lists_its_five_offers_taken_up_by_most_councils(client):
     """However many offers a theme has, the report lists the five most councils took up, and says of how many."""
-    adviser = Adviser.objects.create(name="A", email="a@example.org")
+    adviser = AdviserFactory()
     theme_offers = list(Offer.objects.filter(theme__slug="peer-support").order_by("id"))
     extra = [
         Offer.objects.create(title=f"Extra offer {n}", slug=f"extra-offer-{n}", theme=theme_offers[0].theme)
@@ -259,10 +252,7 @@ def test_each_theme_lists_its_five_offers_taken_up_by_most_councils(client):
     # Offer i is taken up by 12 - i councils: the ranking is the list's order.
     for i, offer in enumerate(offers):
         for council in councils[: 12 - i]:
-            engagement = Engagement.objects.create(
-                council=council, adviser=adviser, date=D(2020, 5, 1), kind=EngagementKind.CALL, channel=Channel.PHONE
-            )
-            engagement.offers.add(offer)
+            EngagementFactory(council=council, adviser=adviser, date=D(2020, 5, 1), offers=[offer])
     page = client.get(URL, MARCH_TO_SEPTEMBER).content.decode()
     peer_support = section(page, 'id="theme-peer-support-heading"')
     assert "The 5 offers taken up by most councils (of 12)" in text(peer_support)

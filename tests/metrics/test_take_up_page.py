@@ -5,9 +5,10 @@ import html as html_lib
 
 import pytest
 
-from engagements.models import Adviser, Channel, Council, Engagement, EngagementKind
+from engagements.models import Channel, Council, EngagementKind
 from metrics.forms import PERIOD_REVERSED
 from offers.models import Offer
+from tests.factories import AdviserFactory, EngagementFactory
 from tests.metrics.html import rows, section
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ D = datetime.date
 @pytest.fixture
 def take_up():
     """Recovery panel taken up by two councils (three engagements), bespoke support by one."""
-    adviser = Adviser.objects.create(name="A", email="a@example.org")
+    adviser = AdviserFactory()
     panel = Offer.objects.get(slug="recovery-and-renewal-panel")
     bespoke = Offer.objects.get(slug="bespoke-support-and-mentoring")
     hartlepool, darlington = Council.objects.filter(gss_code__in=["E06000001", "E06000005"]).order_by("gss_code")
@@ -28,10 +29,9 @@ def take_up():
         (darlington, D(2024, 3, 5), [panel]),
         (darlington, D(2025, 3, 5), [bespoke]),  # outside the period
     ]:
-        engagement = Engagement.objects.create(
-            council=council, adviser=adviser, date=day, kind=EngagementKind.PANEL, channel=Channel.VIDEO
+        EngagementFactory(
+            council=council, adviser=adviser, date=day, kind=EngagementKind.PANEL, channel=Channel.VIDEO, offers=offers
         )
-        engagement.offers.set(offers)
     return panel, bespoke
 
 
