@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from engagements.models import Engagement, SupportRequest
 from tests.browser.workspace import check, make_world, sign_in
-from tests.engagements.factories import log, request_for
+from tests.factories import EngagementFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.browser
 
@@ -129,25 +129,27 @@ def test_follow_ups_and_the_inbox_put_what_needs_action_first(page, page_no_js, 
     today = timezone.localdate()
     adviser = world.engagement.adviser
     for days in (-300, -100, -60):
-        log(
-            world.hartlepool,
-            adviser,
+        EngagementFactory(
+            council=world.hartlepool,
+            adviser=adviser,
             date=today - datetime.timedelta(days=400),
             follow_up_on=today + datetime.timedelta(days=days),
         )
-    log(
-        world.hartlepool,
-        adviser,
+    EngagementFactory(
+        council=world.hartlepool,
+        adviser=adviser,
         date=today - datetime.timedelta(days=30),
         follow_up_on=today - datetime.timedelta(days=2),
     )
-    log(
-        world.hartlepool,
-        adviser,
+    EngagementFactory(
+        council=world.hartlepool,
+        adviser=adviser,
         date=today - datetime.timedelta(days=30),
         follow_up_on=today + datetime.timedelta(days=3),
     )
-    older = request_for(world.hartlepool, email="older@hartlepool.example.org", message="Older request.")
+    older = SupportRequestFactory(
+        council=world.hartlepool, email="older@hartlepool.example.org", message="Older request."
+    )
     SupportRequest.objects.filter(pk=older.pk).update(created_at=timezone.now() - datetime.timedelta(days=9))
 
     sign_in(page, base, "alice")

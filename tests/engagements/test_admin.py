@@ -14,7 +14,7 @@ from engagements.models import FOLLOW_UP_BEFORE_DATE, ContactRole, Engagement, S
 from engagements.services import STALE_VERSION, engagement_archive, engagement_update
 from lga_portal.api.tokens import api_token_create
 from offers.models import Offer, Theme
-from tests.engagements.factories import log, request_for
+from tests.factories import EngagementFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def admin_client(client, manager):
 
 @pytest.fixture
 def engagement(alice, hartlepool):
-    return log(hartlepool, alice.adviser, summary="Budget call")
+    return EngagementFactory(council=hartlepool, adviser=alice.adviser, summary="Budget call")
 
 
 def error_list(response) -> list[str]:
@@ -184,7 +184,7 @@ def test_engagements_are_archived_from_the_admin_never_deleted(admin_client, mak
 
 
 def test_a_support_requests_status_cannot_be_changed_in_the_admin(admin_client, hartlepool):
-    support_request = request_for(hartlepool)
+    support_request = SupportRequestFactory(council=hartlepool)
     url = reverse("admin:engagements_supportrequest_change", args=[support_request.pk])
     page = admin_client.get(url).content.decode()
     assert 'name="status"' not in page
