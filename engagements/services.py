@@ -26,6 +26,7 @@ from engagements.models import (
     SupportRequest,
     SupportRequestStatus,
 )
+from engagements.theme_events import theme_events_refresh
 from offers.models import Offer
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ def _save_with_history(engagement: Engagement, user, m2m: dict[str, Any]) -> Non
         del engagement.skip_history_when_saving
     _record_author(engagement, user)
     engagement.save(update_fields=["modified_at"])
+    theme_events_refresh(engagement_ids=[engagement.pk])
 
 
 def _split(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -190,6 +192,7 @@ def engagement_archive(*, engagement: Engagement, user) -> Engagement:
         current.version += 1
         _record_author(current, user)
         current.save()
+        theme_events_refresh(engagement_ids=[current.pk])
     return current
 
 
