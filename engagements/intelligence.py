@@ -132,6 +132,11 @@ class Need:
     def is_met(self) -> bool:
         return self.open_times == 0
 
+    @property
+    def theme_words(self) -> str:
+        """The theme's name mid-sentence ("financial resilience", "LG Inform")."""
+        return theme_in_sentence(self.theme)
+
     def reason(self, today: datetime.date) -> str:
         """One sentence saying why the need is open (for a suggestion)."""
         dates = [spoken_date(day, today) for day in self.open_dates]
@@ -525,5 +530,5 @@ def councils_gone_quiet(councils: QuerySet, *, today: datetime.date, days: int =
         last = max(filter(None, [council.last_contact, inherited.get(council.pk)]), default=None)
         if last is None or last <= cutoff:
             quiet.append(QuietCouncil(council, last, (today - last).days if last else None))
-    quiet.sort(key=lambda q: (q.last_contact is not None, q.last_contact or today, q.council.name))
+    quiet.sort(key=lambda q: (q.last_contact_on is not None, q.last_contact_on or today, q.council.name))
     return quiet
