@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from engagements import permissions, selectors
+from engagements import intelligence, permissions, selectors
 from engagements.forms import DashboardFilterForm
 from engagements.models import Council, Engagement, SupportRequest
 from engagements.workspace.access import paginate, query_string, sort_from, workspace_view
@@ -53,6 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     this_quarter, last_quarter = selectors.dashboard_coverage(rows, today=today)
     follow_ups = list(selectors.follow_ups_due(engagements, today=today)[: LIST_LIMIT + 1])
     waiting = list(requests.open().with_related().order_by("created_at")[: LIST_LIMIT + 1])
+    quiet = intelligence.councils_gone_quiet(councils, today=today)
     return render(
         request,
         "workspace/dashboard.html",
@@ -71,6 +72,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "more_follow_ups": len(follow_ups) > LIST_LIMIT,
             "waiting_requests": waiting[:LIST_LIMIT],
             "more_requests": len(waiting) > LIST_LIMIT,
+            "quiet_councils": quiet[:LIST_LIMIT],
+            "quiet_count": len(quiet),
+            "quiet_days": intelligence.QUIET_DAYS,
             "today": today,
             "can_log": permissions.can_log_engagements(user),
             "can_import": permissions.can_import_engagements(user),
