@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 
+from engagements.api.intelligence import CouncilSuggestionsMixin
 from engagements.models import Adviser, Council, CouncilKind, Region
 from lga_portal.api.fields import LinkField
 from lga_portal.api.filters import BooleanFilter, ChoicesFilter, DateFilter, OrderingFilter, RelatedFilter
@@ -159,7 +160,7 @@ class RegionViewSet(ReadOnlyViewSet):
     ),
     retrieve=extend_schema(summary="One council, by its ONS (GSS) code"),
 )
-class CouncilViewSet(ReadOnlyViewSet):
+class CouncilViewSet(CouncilSuggestionsMixin, ReadOnlyViewSet):
     queryset = Council.objects.with_related().order_by("name", "id")
     serializer_class = CouncilSerializer
     permission_classes = [permissions.AllowAny]
