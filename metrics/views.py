@@ -337,6 +337,7 @@ def needs(request: HttpRequest) -> HttpResponse:
         context.update(
             needs=unmet_needs(form.start, form.end, by=by),
             by_label=dict(form.fields["by"].choices).get(by or "", ""),
+            group_chart_title=f"Unmet needs, by {dict(form.fields['by'].choices).get(by or '', '').lower()}",
             csv_query=request.GET.urlencode(),
         )
     return render(request, "metrics/needs.html", context)
