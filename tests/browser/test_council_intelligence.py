@@ -133,3 +133,35 @@ def test_the_unmet_needs_page_passes_axe_and_works_without_javascript(page, page
     assert "by=region" in plain.url
     assert plain.locator('svg[role="img"]').count() == 2
     assert plain.get_by_role("heading", name="By region").is_visible()
+
+
+def test_done_when_a_demo_adviser_sees_needs_met_and_open_and_dismisses_a_suggestion(page, seeded_live_server):
+    from django.contrib.auth import get_user_model
+
+    from engagements.demo import load_demo
+    from engagements.models import Adviser
+    from tests.browser.workspace import PASSWORD
+
+    load_demo()
+    account = get_user_model().objects.get(username="demo-adviser")
+    account.set_password(PASSWORD)
+    account.save()
+    council = Adviser.objects.get(user=account).councils.active().order_by("name").first()
+    base = seeded_live_server.url
+    sign_in(page, base, "demo-adviser")
+    page.locator("#councils").get_by_role("link", name=council.name, exact=True).click()
+    check(page, council.name)
+    needs = page.locator("#needs").locator("xpath=following-sibling::table[1]")
+    assert needs.locator(".govuk-tag--green").count() >= 1  # a need met
+    assert needs.locator(".govuk-tag--orange").count() >= 1  # and one still open
+    items = page.locator("#suggestion-list > li")
+    assert items.count() >= 3
+    for i in range(3):
+        assert len(items.nth(i).locator("span.govuk-body").inner_text()) > 20  # each with its reason
+    title = items.first.locator("a").first.inner_text()
+    items.first.locator("summary").click()
+    items.first.locator("textarea").fill("Discussed; the council has its own plans.")
+    items.first.get_by_role("button", name="Dismiss suggestion").click()
+    check(page, council.name)
+    assert title not in page.locator("#suggestion-list").inner_text()
+    assert page.locator(".govuk-notification-banner--success").is_visible()
