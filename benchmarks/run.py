@@ -63,7 +63,7 @@ busiest.user = adviser_user; busiest.save()
 council = Council.objects.annotate(n=Count("engagements")).order_by("-n").first()
 from offers.models import Offer
 offer_slug = Offer.objects.order_by("id").values_list("slug", flat=True).first()
-print(council.slug, offer_slug, busiest.councils.count())
+print(council.slug, council.gss_code, offer_slug, busiest.councils.count())
 """
 
 
@@ -74,7 +74,7 @@ with connection.cursor() as cursor:
 """
 
 
-def scenarios(council_slug: str, offer_slug: str) -> list[dict]:
+def scenarios(council_slug: str, council_code: str, offer_slug: str) -> list[dict]:
     """(name, path, who). Paths follow the design's URL contract."""
     six_years = "from=2020-01-01&to=2025-12-31"
     return [
@@ -84,7 +84,16 @@ def scenarios(council_slug: str, offer_slug: str) -> list[dict]:
         {"name": "offer page", "path": f"/offers/{offer_slug}/", "user": None},
         {"name": "dashboard (adviser)", "path": "/workspace/", "user": "bench-adviser"},
         {"name": "dashboard (manager, all councils)", "path": "/workspace/", "user": "bench-manager"},
-        {"name": "council timeline", "path": f"/workspace/councils/{council_slug}/", "user": "bench-adviser"},
+        {
+            "name": "council page: profile, suggestions, timeline",
+            "path": f"/workspace/councils/{council_slug}/",
+            "user": "bench-adviser",
+        },
+        {
+            "name": "API council suggestions",
+            "path": f"/api/v1/councils/{council_code}/suggestions/",
+            "user": "bench-analyst",
+        },
         {"name": "API engagements, 1,000 rows", "path": "/api/v1/engagements/?page_size=1000", "user": "bench-analyst"},
         {
             "name": "API stats/coverage quarterly by region, 6 years",
@@ -95,6 +104,21 @@ def scenarios(council_slug: str, offer_slug: str) -> list[dict]:
             "name": "coverage page quarterly by region, 6 years",
             "path": f"/metrics/coverage/?{six_years}&period=quarter&by=region",
             "user": "bench-manager",
+        },
+        {
+            "name": "unmet needs page, 6 years",
+            "path": f"/metrics/needs/?{six_years}",
+            "user": "bench-manager",
+        },
+        {
+            "name": "unmet needs page by region, 6 years",
+            "path": f"/metrics/needs/?{six_years}&by=region",
+            "user": "bench-manager",
+        },
+        {
+            "name": "API stats/unmet-needs by region, 6 years",
+            "path": f"/api/v1/stats/unmet-needs/?{six_years}&by=region",
+            "user": "bench-analyst",
         },
         {
             "name": "highlights report, one year",
@@ -164,6 +188,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
     parser.add_argument("--throughput-seconds", type=float, default=10)
     parser.add_argument("--skip-exports", action="store_true", help="Skip the million-row CSV streams.")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="Run only the scenarios whose name contains this (repeat for several; the bare view always runs). "
+        "Throughput is then skipped.",
+    )
     args = parser.parse_args()
 
     env = production_env(args.database_url)
@@ -195,7 +226,7 @@ def main() -> None:
     # The state autovacuum keeps a live database in: statistics current and pages marked
     # all-visible, so index-only scans need not visit the table (quick when nothing changed).
     manage(env, "shell", "-c", VACUUM)
-    council_slug, offer_slug, adviser_councils = (
+    council_slug, council_code, offer_slug, adviser_councils = (
         manage(env, "shell", "-c", SETUP_USERS.format(password=PASSWORD), capture=True).strip().splitlines()[-1].split()
     )
     token = (
@@ -223,7 +254,9 @@ def main() -> None:
         .splitlines()[-1]
     )
 
-    plan = scenarios(council_slug, offer_slug)
+    plan = scenarios(council_slug, council_code, offer_slug)
+    if args.only:
+        plan = [p for p in plan if p["path"] == "/healthz" or any(part in p["name"] for part in args.only)]
     counted = subprocess.run(
         [PYTHON, "benchmarks/count_queries.py"],
         cwd=PROJECT,
@@ -268,11 +301,15 @@ def main() -> None:
                 flush=True,
             )
         clients = args.workers * 2
-        for name, path, who in [
-            ("bare view /healthz", "/healthz", None),
-            ("catalogue /offers/", "/offers/", None),
-            ("dashboard (adviser)", "/workspace/", "bench-adviser"),
-        ]:
+        for name, path, who in (
+            []
+            if args.only
+            else [
+                ("bare view /healthz", "/healthz", None),
+                ("catalogue /offers/", "/offers/", None),
+                ("dashboard (adviser)", "/workspace/", "bench-adviser"),
+            ]
+        ):
             rate = throughput(base, path, args.throughput_seconds, clients, sessions[who] if who else None)
             results["throughput"][name] = round(rate, 1)
             print(f"throughput {name:<40} {rate:8.1f} req/s ({clients} clients)", flush=True)

@@ -29,6 +29,8 @@ from engagements.models import (
     SupportRequest,
     SupportRequestStatus,
 )
+from engagements.services import engagement_create
+from engagements.theme_events import theme_events_rebuild
 from lga_portal import roles
 from offers.models import Offer, Theme
 
@@ -193,6 +195,11 @@ def load_demo(seed: int = 2020) -> list[str]:
         engagements = _make_engagements(rng)
         report.append(f"Demo engagements created: {engagements}")
         report.append(f"Demo support requests created: {_make_requests(rng)}")
+        story = _make_needs_story(london[0], demo_adviser) if london else 0
+        # The bulk-created rows went in around the services: write their theme events now.
+        theme_events_rebuild()
+        if story:
+            report.append(f"Support needs met and open for the demo adviser's {london[0].name}: {story} engagements")
 
     report.append("")
     report.append("Demo users (development only; passwords change on every run):")
@@ -270,6 +277,48 @@ def _make_engagements(rng: random.Random, count: int = 4000) -> int:
     Engagement.offers.through.objects.bulk_create(offer_links, batch_size=1000)
     Engagement.themes.through.objects.bulk_create(theme_links, batch_size=1000)
     return len(rows)
+
+
+# A short history for the demo adviser's first council, so its profile shows a need met and needs
+# still open (and so suggestions) on a fresh ``make run``: (days ago, theme slug, offer theme slug or None).
+NEEDS_STORY = [
+    (320, "workforce", None),
+    (290, None, "workforce"),
+    (200, "housing-and-homelessness", None),
+    (60, "financial-resilience", None),
+    (12, "financial-resilience", None),
+]
+
+
+def _make_needs_story(council: Council, adviser: Adviser) -> int:
+    today = timezone.localdate()
+    themes = {t.slug: t for t in Theme.objects.all()}
+    made = 0
+    for days, need, offer_theme in NEEDS_STORY:
+        offer = (
+            Offer.objects.published().available().filter(theme__slug=offer_theme).order_by("slug").first()
+            if offer_theme
+            else None
+        )
+        if (need and need not in themes) or (offer_theme and offer is None):
+            continue
+        engagement_create(
+            user=adviser.user,
+            import_key=f"{DEMO_IMPORT_PREFIX}story:{days}",
+            council=council,
+            adviser=adviser,
+            date=today - datetime.timedelta(days=days),
+            kind=EngagementKind.CEO_ONE_TO_ONE if need else EngagementKind.WORKSHOP,
+            channel=Channel.IN_PERSON,
+            status=EngagementStatus.COMPLETED,
+            summary=(
+                f"The chief executive raised {themes[need].name.lower()}." if need else f"{offer.title} delivered."
+            ),
+            themes=[themes[need]] if need else [],
+            offers=[offer] if offer else [],
+        )
+        made += 1
+    return made
 
 
 def _make_requests(rng: random.Random, count: int = 300) -> int:

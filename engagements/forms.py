@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from engagements import permissions
+from engagements.intelligence_services import DISMISS_REASON_REQUIRED
 from engagements.models import (
     Adviser,
     Channel,
@@ -333,3 +334,25 @@ CONFLICT_NEXT_STEP = (
     "Your changes are still in the form below. Check what changed, then save again to replace it "
     "with your version, or cancel to keep theirs."
 )
+
+
+SUGGESTION_UNKNOWN = "This suggestion is no longer on the page: open the council again."
+
+
+class DismissSuggestionForm(forms.Form):
+    """Dismiss one suggested offer for a council, saying why (one form per suggestion on the profile)."""
+
+    offer = forms.ModelChoiceField(
+        queryset=Offer.objects.all(),
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+        error_messages={"required": SUGGESTION_UNKNOWN, "invalid_choice": SUGGESTION_UNKNOWN},
+    )
+    reason = forms.CharField(
+        label="Why is this not right for the council?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="For example, “already commissioned from another provider”. The offer will not be suggested "
+        "for this council again.",
+        error_messages={"required": DISMISS_REASON_REQUIRED},
+    )

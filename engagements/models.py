@@ -536,3 +536,90 @@ class SupportRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.offer} for {self.council}"
+
+
+class SuggestionDismissal(models.Model):
+    """An adviser's decision that an offer is not right for a council: it is not suggested there again."""
+
+    council = models.ForeignKey(
+        Council,
+        on_delete=models.CASCADE,
+        related_name="suggestion_dismissals",
+        help_text="The council the suggestion was for.",
+    )
+    offer = models.ForeignKey(
+        Offer,
+        on_delete=models.CASCADE,
+        related_name="suggestion_dismissals",
+        help_text="The offer that is no longer suggested for the council.",
+    )
+    reason = models.TextField(help_text="Why the offer is not right for the council, in the adviser's words.")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who dismissed the suggestion.",
+    )
+    dismissed_at = models.DateTimeField(default=timezone.now, help_text="When the suggestion was dismissed.")
+
+    class Meta:
+        ordering = ["-dismissed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "offer"], name="suggestion_dismissal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} dismissed for {self.council}"
+
+
+class ThemeEventKind(models.TextChoices):
+    RAISED = "raised", "Support need raised"
+    TAKEN_UP = "taken_up", "Offer taken up"
+
+
+class ThemeEvent(models.Model):
+    """A theme in a council's record: a support need raised in a held engagement, or an offer of
+    the theme taken up in one. Derived from engagements, never edited by hand.
+
+    The council intelligence asks, for every council and theme, when the need was last raised and
+    whether an offer of the theme was taken up since. From the engagements that means joining every
+    engagement to its links; here, with the council and date copied beside the theme, each question
+    is one probe of an index (docs/decisions/0007). ``engagements.theme_events`` keeps the rows in
+    step with the engagements they come from.
+    """
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="theme_events", help_text="The engagement it comes from."
+    )
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="theme_events", help_text="The engagement's council."
+    )
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.CASCADE,
+        related_name="council_events",
+        help_text="The need raised, or the theme of the offer taken up.",
+    )
+    offer = models.ForeignKey(
+        Offer,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="council_events",
+        help_text="The offer taken up; empty for a need raised.",
+    )
+    kind = models.CharField(max_length=10, choices=ThemeEventKind.choices, help_text="Need raised or offer taken up.")
+    date = models.DateField(help_text="The engagement's date.")
+
+    class Meta:
+        indexes = [
+            # When a council last raised a theme, or last took up an offer of it: one probe.
+            models.Index(fields=["council", "theme", "kind", "date"], name="theme_event_council_theme_idx"),
+            # A council's take-ups in a period (similar councils' take-up in the last year).
+            models.Index(fields=["council", "kind", "date"], name="theme_event_council_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.theme_id} for {self.council_id} on {self.date}"

@@ -133,3 +133,13 @@ def can_import_engagements(user) -> bool:
 def can_choose_adviser(user) -> bool:
     """Managers log engagements on behalf of any adviser; advisers log their own."""
     return is_manager(user)
+
+
+def can_dismiss_suggestions(user, council) -> bool:
+    """The council's principal adviser, or a manager, may dismiss a suggestion for it."""
+    if not (user and user.is_authenticated and user.has_perm("engagements.add_suggestiondismissal")):
+        return False
+    if is_manager(user):
+        return True
+    adviser = adviser_for(user)
+    return adviser is not None and council.adviser_id == adviser.pk

@@ -28,6 +28,7 @@ from engagements.models import (
     SupportRequestStatus,
 )
 from engagements.permissions import can_see_private_notes
+from engagements.theme_events import theme_events_refresh
 from lga_portal.rate_limits import RollingLimit
 from offers.models import Offer
 
@@ -106,6 +107,7 @@ def _save_with_history(engagement: Engagement, user, m2m: dict[str, Any]) -> Non
         del engagement.skip_history_when_saving
     _record_author(engagement, user)
     engagement.save(update_fields=["modified_at"])
+    theme_events_refresh(engagement_ids=[engagement.pk])
 
 
 def _split(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -168,6 +170,7 @@ def engagement_archive(*, engagement: Engagement, user) -> Engagement:
         current.version += 1
         _record_author(current, user)
         current.save()
+        theme_events_refresh(engagement_ids=[current.pk])
     return current
 
 

@@ -25,6 +25,11 @@ urlpatterns = [
     path("engagements/<int:pk>/edit/", engagement_views.engagement_edit, name="engagement_edit"),
     path("engagements/<int:pk>/archive/", engagement_views.engagement_archive, name="engagement_archive"),
     path("councils/<slug:slug>/", council_views.council_timeline, name="council_timeline"),
+    path(
+        "councils/<slug:slug>/suggestions/dismiss/",
+        council_views.suggestion_dismiss_view,
+        name="suggestion_dismiss",
+    ),
     path("requests/", request_views.request_list, name="request_list"),
     path("requests/<str:reference>/", request_views.request_detail, name="request_detail"),
     path("requests/<str:reference>/acknowledge/", request_views.request_acknowledge, name="request_acknowledge"),

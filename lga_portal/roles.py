@@ -29,7 +29,8 @@ METRICS_MODELS = [
     "metrics.observation",
 ]
 WORK_MODELS = ["engagements.engagement", "engagements.supportrequest"]
-ALL_MODELS = CATALOGUE_MODELS + REGISTER_MODELS + METRICS_MODELS + WORK_MODELS
+INTELLIGENCE_MODELS = ["engagements.suggestiondismissal"]
+ALL_MODELS = CATALOGUE_MODELS + REGISTER_MODELS + METRICS_MODELS + WORK_MODELS + INTELLIGENCE_MODELS
 
 
 def _perms(models: list[str], actions: list[str]) -> list[str]:
@@ -40,12 +41,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     PRINCIPAL_ADVISERS: [
         *_perms(["engagements.engagement"], ["view", "add", "change"]),
         *_perms(["engagements.supportrequest"], ["view", "change"]),
+        *_perms(INTELLIGENCE_MODELS, ["view", "add"]),
         *_perms(["engagements.council", "engagements.adviser", "engagements.contactrole"], ["view"]),
     ],
     ANALYSTS: _perms(ALL_MODELS, ["view"]),
     CATALOGUE_EDITORS: _perms(CATALOGUE_MODELS, ["view", "add", "change", "delete"]),
     MANAGERS: [
         *_perms(WORK_MODELS, ["view", "add", "change"]),
+        *_perms(INTELLIGENCE_MODELS, ["view", "add", "delete"]),
         *_perms(REGISTER_MODELS + METRICS_MODELS, ["view", "add", "change", "delete"]),
         *_perms(CATALOGUE_MODELS, ["view"]),
         "engagements.view_private_notes",

@@ -258,10 +258,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "LGA support-offer portal API",
     "DESCRIPTION": (
         "The LGA's sector-led improvement catalogue, the council register, engagements, support requests, "
-        "survey results and indicators, and aggregates (coverage, take-up, survey trends).\n\n"
-        "**Authentication**: the catalogue, register, metrics and aggregates are public; engagements and "
-        "support requests need a token (`Authorization: Bearer <key>`, created at /api/tokens/) or a "
-        "signed-in session.\n\n"
+        "survey results and indicators, and aggregates (coverage, take-up, survey trends, unmet needs).\n\n"
+        "**Authentication**: the catalogue, register, metrics and aggregates are public; engagements, "
+        "support requests, unmet needs and a council's suggested offers need a token (`Authorization: Bearer "
+        "<key>`, created at /api/tokens/) or a signed-in session.\n\n"
         "**Paging**: `page` and `page_size` (1 to 1,000, default 100; other values are refused with 400). "
         "The engagements feed pages by `cursor` instead.\n\n"
         "**CSV**: every list answers CSV with `?format=csv` or `Accept: text/csv`: the whole filtered list, "

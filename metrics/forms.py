@@ -153,3 +153,21 @@ class SurveyRoundsUploadForm(forms.Form):
         required=False,
         empty_label="Not recorded",
     )
+
+
+NEEDS_GROUPING_CHOICES = [("", "Theme only"), ("region", "Region"), ("council_kind", "Kind of council")]
+
+
+class NeedsForm(PeriodForm):
+    """Period plus an optional split of the councils. An unknown ``by`` value is ignored (theme only)."""
+
+    by = forms.ChoiceField(
+        label="Split councils by", choices=NEEDS_GROUPING_CHOICES, widget=forms.RadioSelect, required=False
+    )
+    field_order = ["from", "to", "by"]
+
+    def __init__(self, data=None, **kwargs):
+        data = data.copy() if data is not None else {}
+        if data.get("by", "") not in dict(NEEDS_GROUPING_CHOICES):
+            data["by"] = ""
+        super().__init__(data, **kwargs)

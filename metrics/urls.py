@@ -17,6 +17,8 @@ urlpatterns = [
     path("metrics/indicators/<slug:slug>/", views.indicator_detail, name="indicator_detail"),
     path("metrics/coverage/", views.coverage_view, name="coverage"),
     path("metrics/take-up/", views.take_up, name="take_up"),
+    path("metrics/needs/", views.needs, name="needs"),
+    path("metrics/needs/csv/", views.needs_csv, name="needs_csv"),
     path("reports/highlights/", views.highlights, name="highlights"),
     path("reports/highlights/csv/", views.highlights_csv, name="highlights_csv"),
 ]

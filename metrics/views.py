@@ -2,7 +2,7 @@
 
 Public: the index, surveys and rounds, indicators, take-up, the highlights report (without
 council-level detail). Principal advisers and managers: coverage and the councils not
-engaged. Staff with the permission: the survey rounds upload.
+engaged. Signed-in staff roles (see ``can_view_unmet_needs``): unmet needs across the sector. Staff with the permission: the survey rounds upload.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from engagements.models import Council
 from engagements.selectors import includes_demo, take_up_by_offer, themes_with_take_up, with_offers
 from lga_portal.csv_export import csv_download
 from metrics.coverage import coverage_breakdown
-from metrics.forms import CoverageForm, PeriodForm, SurveyOptionsForm, SurveyRoundsUploadForm
+from metrics.forms import CoverageForm, NeedsForm, PeriodForm, SurveyOptionsForm, SurveyRoundsUploadForm
 from metrics.highlights import highlights_csv_rows, highlights_report
 from metrics.indicators import indicator_summary, indicators_by_theme
 from metrics.models import Indicator, Observation, Survey
-from metrics.permissions import can_import_survey_rounds, can_view_coverage
+from metrics.needs import unmet_needs
+from metrics.permissions import can_import_survey_rounds, can_view_coverage, can_view_unmet_needs
 from metrics.selectors import CoverageRow, Period, councils_not_engaged, period_start
 from metrics.services import SurveyImportRefused, survey_rounds_import
 from metrics.survey_import import template_csv
@@ -91,6 +92,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "surveys": surveys,
             "observations": observations,
             "can_view_coverage": can_view_coverage(request.user),
+            "can_view_unmet_needs": can_view_unmet_needs(request.user),
             "breadcrumbs": [("Home", "/"), ("Metrics", None)],
         },
     )
@@ -298,6 +300,63 @@ def take_up(request: HttpRequest) -> HttpResponse:
             query_string=_query_string(request, "page"),
         )
     return render(request, "metrics/take_up.html", context)
+
+
+# -- unmet needs --------------------------------------------------------------------------
+
+
+def _needs_form(request: HttpRequest) -> NeedsForm:
+    default_start, default_end = last_four_quarters(timezone.localdate())
+    return NeedsForm(request.GET, default_start=default_start, default_end=default_end)
+
+
+def _needs_csv_rows(needs):
+    yield ["theme", "theme_name", "group", "group_label", "councils_raised", "councils_unmet", "from", "to"]
+    for figure in needs.rows():
+        yield [
+            figure.theme.slug,
+            figure.theme.name,
+            figure.group or "",
+            figure.group_label,
+            figure.raised,
+            figure.unmet,
+            needs.start.isoformat(),
+            needs.end.isoformat(),
+        ]
+
+
+@require_GET
+def needs(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_view_unmet_needs(request.user):
+        return _forbidden(request, "see unmet needs across the sector")
+    form = _needs_form(request)
+    context = {"form": form, "breadcrumbs": _crumbs(("Unmet needs", None))}
+    if form.is_valid():
+        by = form.cleaned_data["by"] or None
+        context.update(
+            needs=unmet_needs(form.start, form.end, by=by),
+            by_label=dict(form.fields["by"].choices).get(by or "", ""),
+            group_chart_title=f"Unmet needs, by {dict(form.fields['by'].choices).get(by or '', '').lower()}",
+            csv_query=request.GET.urlencode(),
+        )
+    return render(request, "metrics/needs.html", context)
+
+
+@require_GET
+def needs_csv(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_view_unmet_needs(request.user):
+        return _forbidden(request, "see unmet needs across the sector")
+    form = _needs_form(request)
+    if not form.is_valid():
+        problems = [error for errors in form.errors.values() for error in errors]
+        return HttpResponse("\n".join(problems) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    result = unmet_needs(form.start, form.end, by=form.cleaned_data["by"] or None)
+    filename = f"lga-unmet-needs-{form.start.isoformat()}-to-{form.end.isoformat()}.csv"
+    return csv_download(_needs_csv_rows(result), filename)
 
 
 # -- highlights report --------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 
+from engagements.api.intelligence import CouncilSuggestionsMixin
 from engagements.filters import AdviserFilter, CouncilFilter
 from engagements.models import Adviser, Council, Region
 from lga_portal.api.fields import LinkField
@@ -98,7 +99,7 @@ class RegionViewSet(ReadOnlyViewSet):
     ),
     retrieve=extend_schema(summary="One council, by its ONS (GSS) code"),
 )
-class CouncilViewSet(ReadOnlyViewSet):
+class CouncilViewSet(CouncilSuggestionsMixin, ReadOnlyViewSet):
     queryset = Council.objects.with_related().order_by("name", "id")
     serializer_class = CouncilSerializer
     permission_classes = [permissions.AllowAny]

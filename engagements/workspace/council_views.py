@@ -1,11 +1,20 @@
-"""A council's timeline: everything the LGA has had to do with it, newest first."""
+"""A council's page in the workspace: its profile (at a glance, needs met and open, suggested offers)
+above its timeline (everything the LGA has had to do with it, newest first)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from engagements import permissions, selectors
+from engagements import intelligence, permissions, selectors
+from engagements.forms import DismissSuggestionForm, apply_service_errors
+from engagements.intelligence_services import suggestion_dismiss
 from engagements.models import Council
 from engagements.workspace.access import paginate, workspace_view
 
@@ -13,27 +22,52 @@ ENGAGEMENTS_PER_PAGE = 20
 REQUESTS_SHOWN = 20
 
 
-@workspace_view
-def council_timeline(request: HttpRequest, slug: str) -> HttpResponse:
-    """Engagements (paginated), support requests and the offers most recently taken up, with the
-    council's public facts and adviser: a fixed number of queries, and a page of bounded size,
-    however many engagements it has."""
+def _council(slug: str) -> Council:
+    """The council by slug (or GSS code), with what the profile reads; 404 if there is none."""
+    return get_object_or_404(
+        Council.objects.with_related().prefetch_related("predecessors"), Q(slug=slug) | Q(gss_code=slug.upper())
+    )
+
+
+def dismiss_auto_id(offer) -> str:
+    """Each suggestion's dismissal form gets its own ids, so a page of them stays valid and labelled."""
+    return f"dismiss-{offer.slug}-%s"
+
+
+def _render_council(request: HttpRequest, council: Council, *, dismiss_form: DismissSuggestionForm | None = None):
     user = request.user
-    council = get_object_or_404(Council.objects.with_related().prefetch_related("predecessors"), slug=slug)
+    today = timezone.localdate()
+    visible_requests = permissions.requests_for(user, council.support_requests.all())
+    profile = intelligence.council_profile(council, today=today, requests=visible_requests)
     engagements = permissions.with_visible_notes(
         council.engagements.live().select_related("adviser").prefetch_related("roles", "offers", "themes"), user
     ).order_by("-date", "-id")
     requests = list(
-        permissions.requests_for(user, council.support_requests.all())
-        .select_related("offer", "engagement")
-        .order_by("-created_at")[: REQUESTS_SHOWN + 1]
+        visible_requests.select_related("offer", "engagement").order_by("-created_at")[: REQUESTS_SHOWN + 1]
     )
     offers_taken_up, offers_taken_up_count = selectors.offers_taken_up_by_council(council)
+    can_dismiss = permissions.can_dismiss_suggestions(user, council)
+    failed_offer = dismiss_form.data.get("offer") if dismiss_form is not None else None
+    suggestions = [
+        (
+            suggestion,
+            dismiss_form
+            if failed_offer == suggestion.offer.slug
+            else DismissSuggestionForm(
+                initial={"offer": suggestion.offer.slug}, auto_id=dismiss_auto_id(suggestion.offer)
+            ),
+        )
+        for suggestion in profile.suggestions
+    ]
     return render(
         request,
         "workspace/council_timeline.html",
         {
             "council": council,
+            "profile": profile,
+            "suggestions": suggestions,
+            "dismiss_form": dismiss_form,
+            "can_dismiss": can_dismiss,
             "page_obj": paginate(request, engagements, ENGAGEMENTS_PER_PAGE),
             "query_string": "",
             "support_requests": requests[:REQUESTS_SHOWN],
@@ -43,3 +77,38 @@ def council_timeline(request: HttpRequest, slug: str) -> HttpResponse:
             "can_log": permissions.can_log_engagements(user),
         },
     )
+
+
+@workspace_view
+def council_timeline(request: HttpRequest, slug: str) -> HttpResponse:
+    """The profile and the timeline: a fixed number of queries, and a page of bounded size,
+    however many engagements the council has (pinned in the tests)."""
+    return _render_council(request, _council(slug))
+
+
+@workspace_view
+@require_POST
+def suggestion_dismiss_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Dismiss a suggestion with a reason; without one, the profile again with the error by the field."""
+    council = _council(slug)
+    if not permissions.can_dismiss_suggestions(request.user, council):
+        raise PermissionDenied
+    offer_slug = request.POST.get("offer", "")
+    form = DismissSuggestionForm(request.POST, auto_id=f"dismiss-{offer_slug}-%s")
+    if form.is_valid():
+        try:
+            dismissal = suggestion_dismiss(
+                council=council, offer=form.cleaned_data["offer"], reason=form.cleaned_data["reason"], user=request.user
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # already dismissed: nothing left to do
+                messages.info(request, " ".join(error.messages))
+                return redirect(reverse("workspace:council_timeline", args=[council.slug]) + "#suggestions")
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{dismissal.offer.title} will not be suggested for {council.name} again. Reason: {dismissal.reason}",
+            )
+            return redirect(reverse("workspace:council_timeline", args=[council.slug]) + "#suggestions")
+    return _render_council(request, council, dismiss_form=form)

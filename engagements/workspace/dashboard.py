@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from engagements import permissions, selectors
+from engagements import intelligence, permissions, selectors
 from engagements.filters import CouncilFilter, EngagementFilter
 from engagements.models import Council, Engagement, SupportRequest
 from engagements.workspace.access import paginate, query_string, sort_from, workspace_view
@@ -66,6 +66,7 @@ def adviser_dashboard(request: HttpRequest) -> HttpResponse:
     follow_ups = list(selectors.follow_ups_due(engagements, today=today)[: LIST_LIMIT + 1])
     long_overdue = selectors.long_overdue_follow_ups(engagements, today=today).count()
     waiting = list(requests.open().with_related().order_by("created_at")[: LIST_LIMIT + 1])
+    quiet = intelligence.councils_gone_quiet(councils, today=today)
     return render(
         request,
         "workspace/dashboard.html",
@@ -87,6 +88,9 @@ def adviser_dashboard(request: HttpRequest) -> HttpResponse:
             "due_this_week": today + datetime.timedelta(days=7),
             "waiting_requests": waiting[:LIST_LIMIT],
             "more_requests": len(waiting) > LIST_LIMIT,
+            "quiet_councils": quiet[:LIST_LIMIT],
+            "quiet_count": len(quiet),
+            "quiet_days": intelligence.QUIET_DAYS,
             "today": today,
             "can_log": permissions.can_log_engagements(user),
             "can_import": permissions.can_import_engagements(user),

@@ -14,6 +14,7 @@ from engagements.api.support_requests import SupportRequestViewSet
 from lga_portal.api import token_views
 from lga_portal.api.exceptions import json_not_found
 from metrics.api.indicators import IndicatorViewSet, ObservationViewSet
+from metrics.api.needs import UnmetNeedsViewSet
 from metrics.api.stats import CoverageViewSet, SurveyTrendViewSet
 from metrics.api.surveys import MeasureViewSet, ResultViewSet, SurveyRoundViewSet, SurveyViewSet
 from offers.api import AudienceViewSet, FormatViewSet, OfferViewSet, ThemeViewSet
@@ -51,6 +52,7 @@ router.register("observations", ObservationViewSet, basename="observation")
 router.register("stats/coverage", CoverageViewSet, basename="stats-coverage")
 router.register("stats/take-up", TakeUpViewSet, basename="stats-take-up")
 router.register("stats/survey-trends", SurveyTrendViewSet, basename="stats-survey-trends")
+router.register("stats/unmet-needs", UnmetNeedsViewSet, basename="stats-unmet-needs")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="api:api-root", permanent=False)),

@@ -173,3 +173,22 @@ def take_up_chart(themes, chart_id, title):
         value_format=lambda v: f"{formatting.format_number(v)} councils" if v != 1 else "1 council",
     )
     return {"chart": chart}
+
+
+@register.inclusion_tag("metrics/includes/bar_chart.html")
+def unmet_needs_chart(rows, chart_id, title):
+    """Councils with an unmet need, per theme or group: ``rows`` have ``unmet`` and ``raised`` and a
+    label (a NeedFigure's theme, or a GroupTotal's label)."""
+    bars = [(getattr(row, "label", None) or str(row.theme), row.unmet) for row in rows]
+    ranked = sorted((b for b in bars if b[1]), key=lambda b: -b[1])
+    if ranked:
+        top = "; ".join(f"{name}: {formatting.format_number(n)}" for name, n in ranked[:3])
+        description = f"{title}. Most unmet: {top}."
+    else:
+        description = "No need raised in this period is unmet."
+    chart = charts.bar_chart(bars, chart_id=chart_id, title=title, description=description, value_format=_unmet_words)
+    return {"chart": chart}
+
+
+def _unmet_words(value):
+    return "1 unmet" if value == 1 else f"{formatting.format_number(value)} unmet"

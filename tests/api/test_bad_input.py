@@ -5,8 +5,10 @@ import json
 import pytest
 
 from engagements.api.engagements import TEXT_MAX_LENGTH
+from engagements.models import Council
 from lga_portal.api.filters import BOOLEAN_INVALID, DATE_OUT_OF_RANGE, NULL_CHARACTER
 from lga_portal.api.pagination import PAGE_INVALID, PAGE_SIZE_INVALID
+from tests.factories import EngagementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,9 +151,7 @@ DEEP = 5000
 
 @pytest.fixture
 def own_engagement(advisers):
-    from tests.api.conftest import log
-
-    return log(advisers[0])
+    return EngagementFactory(adviser=advisers[0], council=Council.objects.get(gss_code="E06000001"))
 
 
 @pytest.mark.parametrize(

@@ -72,6 +72,7 @@ def test_the_root_lists_every_resource(api):
         "stats/coverage",
         "stats/take-up",
         "stats/survey-trends",
+        "stats/unmet-needs",
     ]
     assert api.get("/api/").status_code == 302
 

@@ -42,6 +42,8 @@ WORKSPACE_PAGES = [
 ]
 WORKSPACE_POSTS = [
     ("workspace:request_acknowledge", ["request"], {"owner": 302, "other_adviser": 403, "manager": 302}),
+    # No reason given: the council page again, with the error (the adviser's own councils only).
+    ("workspace:suggestion_dismiss", ["council"], {"owner": 200, "other_adviser": 403, "manager": 200}),
 ]
 
 

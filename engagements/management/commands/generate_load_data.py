@@ -20,8 +20,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from engagements.models import Adviser, Channel, ContactRole, Council, Engagement, EngagementKind, EngagementStatus
+from engagements.models import (
+    Adviser,
+    Channel,
+    ContactRole,
+    Council,
+    Engagement,
+    EngagementKind,
+    EngagementStatus,
+    ThemeEvent,
+)
 from engagements.seed import load_contact_roles, load_register
+from engagements.theme_events import theme_events_rebuild
 from lga_portal.seeding import Seeder
 from offers.models import Delivery, Offer, OfferStatus, Theme
 from offers.seed import load_catalogue
@@ -86,6 +96,9 @@ class Command(BaseCommand):
             next_id += size
             made += size
             self.stdout.write(f"  {made:,} engagements ({time.monotonic() - started:.0f} s)")
+        # The rows went in around the services, so their theme events are written here, all at once.
+        events = theme_events_rebuild()
+        self.stdout.write(f"  {events:,} theme events ({time.monotonic() - started:.0f} s)")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -108,6 +121,7 @@ class Command(BaseCommand):
             load = Engagement.objects.filter(import_key__startswith=LOAD_PREFIX)
             for through in (Engagement.roles.through, Engagement.offers.through, Engagement.themes.through):
                 through.objects.filter(engagement__in=load).delete()
+            ThemeEvent.objects.filter(engagement__in=load)._raw_delete(ThemeEvent.objects.db)
             load._raw_delete(load.db)
             Offer.objects.filter(slug__startswith="load-offer-").delete()
         self.stdout.write("Cleared earlier load data.")
