@@ -68,14 +68,17 @@ def not_closing_connections():
 
 @pytest.fixture
 def hsds_schema(db, not_closing_connections):
-    """The HSDS document as served, with the official schemas it refers to read from tests/api/hsds-3.0/."""
+    """The HSDS document (as /api/hsds/openapi.json serves it), with the official schemas it refers
+    to read from tests/api/hsds-3.0/."""
     import schemathesis
     from django.core.wsgi import get_wsgi_application
-    from django.test import Client
 
+    from offers.hsds.openapi import hsds_openapi
     from tests.api.hsds_schemas import with_local_schemas
 
-    document = Client().get("/api/hsds/openapi.json", HTTP_HOST="localhost").json()
+    # Built here rather than fetched: Django's test client would reconnect the signal that closes
+    # the connection after each request.
+    document = hsds_openapi(server_url="http://localhost/api/hsds")
     loaded = schemathesis.openapi.from_dict(with_local_schemas(document))
     loaded.app = get_wsgi_application()
     return loaded
