@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from engagements import admin_outbox  # noqa: F401  (registers the outbox and notification choices)
 from engagements.models import Adviser, ContactRole, Council, Engagement, Region, SupportRequest
 from offers.admin import ReferenceAdmin
 

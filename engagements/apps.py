@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class EngagementsConfig(AppConfig):
     name = "engagements"
     verbose_name = "Councils and engagements"
+
+    def ready(self) -> None:
+        from engagements import checks  # noqa: F401  (registers the system checks)
