@@ -36,9 +36,12 @@ WORKSPACE_PAGES = [
     ("workspace:request_detail", ["request"], OWNER_OR_MANAGER),
     ("workspace:request_close", ["request"], OWNER_OR_MANAGER),
     ("workspace:request_convert", ["request"], OWNER_OR_MANAGER),
+    ("workspace:engagement_calendar", ["engagement"], EVERYONE_IN_WORKSPACE),
+    ("workspace:notification_settings", [], EVERYONE_IN_WORKSPACE),
 ]
 WORKSPACE_POSTS = [
     ("workspace:request_acknowledge", ["request"], {"owner": 302, "other_adviser": 403, "manager": 302}),
+    ("workspace:calendar_reset", [], {"owner": 302, "other_adviser": 302, "manager": 302}),
 ]
 
 
