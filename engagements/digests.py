@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from engagements import permissions
@@ -148,11 +148,9 @@ class Section:
 
     @classmethod
     def from_queryset(cls, queryset: QuerySet, limit: int = DIGEST_LIST_LIMIT) -> Section:
-        """Two queries: the first ``limit`` rows, and the count when there may be more."""
-        items = list(queryset[: limit + 1])
-        if len(items) <= limit:
-            return cls(items, len(items))
-        return cls(items[:limit], queryset.count())
+        """One query: the first ``limit`` rows, each carrying the count of the whole list."""
+        items = list(queryset.annotate(section_total=Window(Count("*")))[:limit])
+        return cls(items, items[0].section_total if items else 0)
 
 
 @dataclass(frozen=True)
