@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -165,8 +166,6 @@ def read_unsubscribe_token(token: str):
         return None
     if not isinstance(payload, dict) or payload.get("w") not in UNSUBSCRIBE_WHAT:
         return None
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.filter(pk=payload.get("u"), is_active=True).first()
     return (user, payload["w"]) if user is not None else None
 

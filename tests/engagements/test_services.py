@@ -161,3 +161,15 @@ def test_a_mail_outage_keeps_the_request_and_records_the_failure(
         ("sam@example.org", EmailStatus.FAILED, 3),
     ]
     assert "ConnectionRefusedError" in emails[0].last_error and "failed after 3 tries" in caplog.text
+
+
+def test_a_deactivated_advisers_council_sends_its_requests_to_the_theme_contact(
+    council, adviser, django_capture_on_commit_callbacks
+):
+    Adviser.objects.filter(pk=adviser.pk).update(is_active=False)
+    council.refresh_from_db()
+    offer = Offer.objects.get(slug="recovery-and-renewal-panel")
+    with django_capture_on_commit_callbacks(execute=True):
+        support_request_create(council=council, offer=offer, name="Sam", email="sam@example.org", consent=True)
+    assert [m.to for m in mail.outbox] == [["PeerChallenge@local.gov.uk"], ["sam@example.org"]]
+    assert "pat@example.org" not in mail.outbox[1].body
