@@ -20,9 +20,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# Development server on the embedded SQLite database (or DATABASE_URL if set).
+# Development server on the embedded SQLite database (or DATABASE_URL if set), with the
+# background worker beside it (it sends the emails, printed here by the console backend);
+# the worker stops when the server does.
 run: install migrate
 	$(BIN)/python manage.py seed --demo
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 migrate: install
@@ -48,7 +52,8 @@ format: install
 # Django's deployment checklist with production-like settings.
 check-deploy: install
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdefghij \
-	ALLOWED_HOSTS=support.local.gov.uk $(BIN)/python manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=support.local.gov.uk SITE_URL=https://support.local.gov.uk \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from engagements import services
+from engagements import (
+    admin_outbox,  # noqa: F401  (registers the outbox and notification choices)
+    services,
+)
 from engagements.forms import CONFLICT_CHANGE, CONFLICT_NEXT_STEP
 from engagements.models import Adviser, ContactRole, Council, Engagement, Region, SupportRequest
 from offers.admin import ReferenceAdmin

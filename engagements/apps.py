@@ -6,4 +6,4 @@ class EngagementsConfig(AppConfig):
     verbose_name = "Councils and engagements"
 
     def ready(self) -> None:
-        from engagements import signals  # noqa: F401
+        from engagements import checks, signals  # noqa: F401  (system checks; signals)

@@ -278,7 +278,8 @@ class CloseRequestForm(forms.Form):
     closed_reason = forms.CharField(
         label="Why are you closing this request?",
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The reason is kept with the request.",
+        help_text="The reason is kept with the request, and the person who asked sees it on their request's "
+        "status page.",
         error_messages={"required": CLOSE_REASON_REQUIRED},
     )
 

@@ -465,6 +465,11 @@ def new_reference() -> str:
     return "SR-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
+def new_secret() -> str:
+    """An unguessable token for a private link (a requester's status page, a calendar feed)."""
+    return secrets.token_urlsafe(24)
+
+
 class SupportRequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=[SupportRequestStatus.NEW, SupportRequestStatus.ACKNOWLEDGED])
@@ -522,9 +527,17 @@ class SupportRequest(TimeStampedModel):
     acknowledged_at = models.DateTimeField(null=True, blank=True, help_text="When an adviser acknowledged it.")
     closed_at = models.DateTimeField(null=True, blank=True, help_text="When it was closed or converted.")
     closed_reason = models.TextField(blank=True, help_text="Why it was closed.")
+    status_token = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_secret,
+        editable=False,
+        help_text="The secret in the requester's private status-page link; shown to no one else.",
+    )
 
     objects = SupportRequestQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The status token is a secret: the history keeps no copy of it.
+    history = HistoricalRecords(excluded_fields=["status_token"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -623,3 +636,135 @@ class ThemeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.theme_id} for {self.council_id} on {self.date}"
+
+
+# --- Notifications: each person's choices, and every email the portal sends ---------------------
+
+
+class DigestFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Every week"
+    FORTNIGHTLY = "fortnightly", "Every other week"
+    OFF = "off", "Never"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+
+
+class NotificationPreference(TimeStampedModel):
+    """What a workspace user wants emailed to them, and the secret of their calendar feed.
+
+    Made with the defaults (reminders on, a digest every Monday) the first time someone opens
+    their settings; until then the defaults apply without a row.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        help_text="Whose choices these are.",
+    )
+    follow_up_reminders = models.BooleanField(
+        default=True, help_text="Email on the day a follow-up falls due, listing it with the recently overdue ones."
+    )
+    digest = models.CharField(
+        max_length=12,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+        help_text="How often to send the digest of follow-ups, quiet councils, requests and catalogue changes.",
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, default=Weekday.MONDAY, help_text="The day of the week the digest is sent."
+    )
+    calendar_secret = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_secret,
+        help_text="The secret in the calendar feed's address; resetting it stops the old address working.",
+    )
+
+    def __str__(self) -> str:
+        return f"Notification settings of {self.user}"
+
+
+class EmailKind(models.TextChoices):
+    SUPPORT_REQUEST = "support_request", "Support request (to the adviser or contact)"
+    REQUEST_CONFIRMATION = "request_confirmation", "Confirmation to the requester"
+    FOLLOW_UP_REMINDER = "follow_up_reminder", "Follow-up reminder"
+    DIGEST = "digest", "Digest"
+    PASSWORD_RESET = "password_reset", "Password reset"
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def failed(self):
+        return self.filter(status=EmailStatus.FAILED)
+
+    def pending(self):
+        return self.filter(status=EmailStatus.PENDING)
+
+
+class OutgoingEmail(models.Model):
+    """One email to one address, recorded before it is sent and delivered by a background task.
+
+    The row is the truth about the message: what it says, whether it went, how many tries it
+    took and why the last one failed. The task only ever sends a pending row it has claimed,
+    so a retried or duplicated task cannot send a message twice.
+    """
+
+    kind = models.CharField(max_length=24, choices=EmailKind.choices, help_text="What the email is for.")
+    to = models.EmailField(help_text="The one recipient.")
+    from_email = models.CharField(max_length=254, help_text="The sender, as the From header shows it.")
+    subject = models.CharField(max_length=255, help_text="Subject line.")
+    text_body = models.TextField(help_text="The plain-text body.")
+    html_body = models.TextField(blank=True, help_text="The HTML body, if there is one.")
+    headers = models.JSONField(default=dict, blank=True, help_text="Extra headers, e.g. List-Unsubscribe.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The portal user the email is for, if it is for one.",
+    )
+    dedupe_key = models.CharField(
+        max_length=120,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Set for scheduled emails (e.g. digest:<user>:<week>) so each is sent once however often the "
+        "command runs.",
+    )
+    status = models.CharField(
+        max_length=8,
+        choices=EmailStatus.choices,
+        default=EmailStatus.PENDING,
+        db_index=True,
+        help_text="Pending (waiting or between retries), sending, sent, or failed after its last try.",
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times sending has been tried.")
+    last_error = models.TextField(blank=True, help_text="What the mail server said the last time it failed.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, help_text="When the email was queued.")
+    last_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When sending was last tried.")
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When the next try is due, if one is.")
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the mail server accepted it.")
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outgoing email"
+        indexes = [models.Index(fields=["status", "-created_at"], name="outgoing_email_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from engagements.history import Change, engagement_changes_since
@@ -27,6 +24,7 @@ from engagements.models import (
     SupportRequest,
     SupportRequestStatus,
 )
+from engagements.notifications import support_request_notify
 from engagements.permissions import can_see_private_notes
 from engagements.theme_events import theme_events_refresh
 from lga_portal.rate_limits import RollingLimit
@@ -197,15 +195,6 @@ def support_request_address_count(address: str) -> None:
     REQUESTS_PER_ADDRESS.record(address)
 
 
-def request_recipients(request: SupportRequest) -> list[str]:
-    """The council's principal adviser, else the offer's contact (its own or its theme's)."""
-    adviser = request.council.adviser
-    if adviser and adviser.is_active and adviser.email:
-        return [adviser.email]
-    contact = request.offer.effective_contact_email
-    return [contact] if contact else [settings.DEFAULT_FROM_EMAIL]
-
-
 @transaction.atomic
 def support_request_create(
     *, council: Council, offer: Offer, name: str, email: str, role: str = "", message: str = "", consent: bool
@@ -233,23 +222,10 @@ def support_request_create(
     )
     request.full_clean()
     request.save()
-    transaction.on_commit(lambda: _notify_request(request))
+    # Queued with the request and sent by the worker once it commits: a mail outage neither
+    # loses the request nor shows the requester an error.
+    support_request_notify(request)
     return request
-
-
-def _notify_request(request: SupportRequest) -> None:
-    """Email the request to whoever should act on it. A mail outage must not lose the request or
-    show the requester an error: the request is already stored and waits in the workspace inbox."""
-    context = {"request": request, "site_url": settings.PORTAL.get("SITE_URL", "")}
-    try:
-        send_mail(
-            subject=f"Support request {request.reference}: {request.offer.title} for {request.council.name}",
-            message=render_to_string("engagements/email/support_request.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=request_recipients(request),
-        )
-    except (OSError, smtplib.SMTPException):
-        logger.exception("Could not email support request %s; it waits in the requests inbox.", request.reference)
 
 
 def _require_open(request: SupportRequest) -> None:

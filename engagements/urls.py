@@ -1,6 +1,6 @@
 from django.urls import path
 
-from engagements import public_views
+from engagements import notification_views, public_views
 
 app_name = "engagements"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("offers/<slug:slug>/request/sent/<str:token>/", public_views.offer_request_sent, name="offer_request_sent"),
     path("councils/", public_views.council_list, name="council_list"),
     path("councils/<str:code>/", public_views.council_detail, name="council_detail"),
+    # Private addresses from emails and calendar programs: no sign-in, found by their secret.
+    path("requests/<str:token>/", notification_views.request_status, name="request_status"),
+    path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
+    path("calendar/<str:secret>.ics", notification_views.calendar_feed, name="calendar_feed"),
 ]

@@ -3,12 +3,14 @@
 from django.urls import path
 
 from engagements.workspace import (
+    calendar_views,
     council_views,
     dashboard,
     data_views,
     engagement_views,
     import_views,
     request_views,
+    settings_views,
 )
 
 app_name = "workspace"
@@ -24,6 +26,7 @@ urlpatterns = [
     path("engagements/<int:pk>/", engagement_views.engagement_detail, name="engagement_detail"),
     path("engagements/<int:pk>/edit/", engagement_views.engagement_edit, name="engagement_edit"),
     path("engagements/<int:pk>/archive/", engagement_views.engagement_archive, name="engagement_archive"),
+    path("engagements/<int:pk>/calendar.ics", calendar_views.engagement_calendar, name="engagement_calendar"),
     path("councils/<slug:slug>/", council_views.council_timeline, name="council_timeline"),
     path(
         "councils/<slug:slug>/suggestions/dismiss/",
@@ -35,4 +38,6 @@ urlpatterns = [
     path("requests/<str:reference>/acknowledge/", request_views.request_acknowledge, name="request_acknowledge"),
     path("requests/<str:reference>/close/", request_views.request_close, name="request_close"),
     path("requests/<str:reference>/convert/", request_views.request_convert, name="request_convert"),
+    path("settings/", settings_views.notification_settings, name="notification_settings"),
+    path("settings/calendar/reset/", settings_views.calendar_reset, name="calendar_reset"),
 ]

@@ -54,6 +54,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "engagements.view_private_notes",
         "engagements.manage_all_councils",
         "engagements.import_engagements",
+        # The outbox: see what was sent or failed and retry it; watch the background worker's tasks.
+        "engagements.view_outgoingemail",
+        "engagements.change_outgoingemail",
+        "django_tasks_database.view_dbtaskresult",
     ],
 }
 
@@ -78,5 +82,13 @@ def sync_roles(apps=global_apps, using: str = "default") -> None:
         wanted = []
         for dotted in codenames:
             app_label, codename = dotted.split(".")
-            wanted.append(Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename))
+            permission = (
+                Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
+            )
+            if permission is None:
+                # A migration run before the model existed: the run after migrate adds it.
+                if apps is global_apps:
+                    raise LookupError(f"No permission {dotted} for the {group_name} role")
+                continue
+            wanted.append(permission)
         group.permissions.set(wanted)

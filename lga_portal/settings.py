@@ -57,6 +57,8 @@ THIRD_PARTY_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     "lga_portal",
@@ -176,6 +178,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support-offer@local.gov.uk")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that does not answer must not hold a worker for long; the send is retried.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+
+# Background work (Django's tasks API, through the django-tasks backport): tasks are rows in the
+# portal's own database, run by `manage.py db_worker` beside the web server, so nothing is lost
+# while a worker or the mail server is down and no broker is needed. Every email goes this way.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 CACHES = {
     "default": {
@@ -329,6 +342,9 @@ PORTAL = {
     "SUPPORT_REQUESTS_PER_ADDRESS_PER_HOUR": int(os.environ.get("SUPPORT_REQUESTS_PER_ADDRESS_PER_HOUR", "5")),
     # Demo users and their printed passwords are refused when this is off.
     "ALLOW_DEMO_DATA": env_bool("ALLOW_DEMO_DATA", default=DEBUG),
+    # Seconds to wait before each retry of an email the mail server did not take (1, 5 and 25
+    # minutes); after the last retry fails the email is marked failed for a manager to retry.
+    "EMAIL_RETRY_DELAYS": [int(s) for s in env_list("EMAIL_RETRY_DELAYS", "60,300,1500")],
 }
 
 LOGGING = {

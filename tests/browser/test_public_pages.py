@@ -140,7 +140,7 @@ def test_keyboard_only_journey(site, page, mailoutbox):
     page.wait_for_selector("h1:text('Request sent')")
     reference = SupportRequest.objects.get().reference
     assert reference in page.inner_text(".govuk-panel")
-    assert [m.to for m in mailoutbox] == [["pat.adviser@example.org"]]
+    assert [m.to for m in mailoutbox] == [["pat.adviser@example.org"], ["sam@hartlepool.example"]]
 
 
 def test_no_javascript_journey(site, page_no_js, mailoutbox):
@@ -164,7 +164,7 @@ def test_no_javascript_journey(site, page_no_js, mailoutbox):
     page.click("button:text('Send request')")
     page.wait_for_selector("h1:text('Request sent')")
     assert SupportRequest.objects.get().reference in page.inner_text(".govuk-panel")
-    assert len(mailoutbox) == 1
+    assert len(mailoutbox) == 2  # the adviser's, and the requester's confirmation
 
 
 def test_done_when_a_visitor_finds_coaching_for_chief_executives_and_requests_it(site, page, mailoutbox):
@@ -196,11 +196,18 @@ def test_done_when_a_visitor_finds_coaching_for_chief_executives_and_requests_it
     assert request.reference in page.inner_text(".govuk-panel")
     assert "Pat Adviser" in page.inner_text("main")
 
-    assert len(mailoutbox) == 1
-    email = mailoutbox[0]
+    email, confirmation = mailoutbox
     assert email.to == ["pat.adviser@example.org"]
     assert request.reference in email.subject and "Hartlepool" in email.subject
     assert "Sam Officer" in email.body and COACHING_TITLE in email.body
+    # The requester's confirmation names who will answer and links to their private status page.
+    assert confirmation.to == ["sam@hartlepool.example"]
+    assert "Pat Adviser, Hartlepool's LGA principal adviser" in confirmation.body
+    status_path = f"/requests/{request.status_token}/"
+    assert status_path in confirmation.body
+    page.click("a:has-text('see where your request has got to')")
+    page.wait_for_url(f"**{status_path}")
+    assert "Received" in page.inner_text("#request-status")
     assert not csp, csp
 
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 
+from engagements.models import EmailKind, EmailStatus, OutgoingEmail
 from tests.engagements.html import error_summary
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +54,19 @@ def test_repeated_failures_lock_the_account_out_with_a_clear_message(client, ali
     assert other.status_code == 200
 
 
-def test_a_password_can_be_reset_by_email(client, alice):
-    response = client.post("/accounts/password_reset/", {"email": alice.email})
+def test_a_password_can_be_reset_by_email(client, alice, settings, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password_reset/", {"email": alice.email})
     assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
     assert "Check your email" in client.get(response["Location"]).content.decode()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [alice.email]
     assert mail.outbox[0].subject == "Reset your password for the LGA support offer"
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    # Sent through the outbox like every email, and linked from the portal's address, not the Host header.
+    assert OutgoingEmail.objects.get(kind=EmailKind.PASSWORD_RESET).status == EmailStatus.SENT
+    html = mail.outbox[0].alternatives[0][0]
+    site = re.escape(settings.PORTAL["SITE_URL"])
+    assert re.search(rf"{site}/accounts/reset/\S+/", html)
+    link = re.search(rf"{site}(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
     form_url = client.get(link)["Location"]  # Django swaps the token for a session marker
     page = client.get(form_url)
     assert "Choose a new password" in page.content.decode()

@@ -4,7 +4,15 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from engagements.models import Council, Engagement, SupportRequestStatus
+from engagements.models import (
+    Adviser,
+    Council,
+    EmailStatus,
+    Engagement,
+    OutgoingEmail,
+    SupportRequest,
+    SupportRequestStatus,
+)
 from engagements.services import (
     REQUEST_RATE_LIMITED,
     EngagementConflict,
@@ -55,8 +63,9 @@ def test_support_request_emails_the_councils_adviser(council, django_capture_on_
             council=council, offer=offer, name="Sam", email="sam@example.org", consent=True
         )
     assert request.reference.startswith("SR-")
-    assert [m.to for m in mail.outbox] == [["pat@example.org"]]
-    assert request.reference in mail.outbox[0].subject
+    # The adviser, then the requester's confirmation.
+    assert [m.to for m in mail.outbox] == [["pat@example.org"], ["sam@example.org"]]
+    assert request.reference in mail.outbox[0].subject and request.reference in mail.outbox[1].subject
 
 
 def test_support_request_without_adviser_goes_to_the_theme_contact(django_capture_on_commit_callbacks):
@@ -65,6 +74,7 @@ def test_support_request_without_adviser_goes_to_the_theme_contact(django_captur
     with django_capture_on_commit_callbacks(execute=True):
         support_request_create(council=council, offer=offer, name="Sam", email="sam@example.org", consent=True)
     assert mail.outbox[0].to == ["PeerChallenge@local.gov.uk"]
+    assert "The Peer support team (PeerChallenge@local.gov.uk) will contact you" in mail.outbox[1].body
 
 
 def test_support_requests_are_limited_per_address_per_hour(council, settings):
@@ -113,7 +123,9 @@ def test_converting_a_request_links_a_prefilled_engagement(council, make_user):
         support_request_convert(request=request, user=None)
 
 
-def test_a_mail_outage_keeps_the_request_and_logs_it(council, settings, django_capture_on_commit_callbacks, caplog):
+def test_a_mail_outage_keeps_the_request_and_records_the_failure(
+    council, settings, django_capture_on_commit_callbacks, caplog
+):
     # A real SMTP connection to a port nothing listens on.
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
@@ -122,4 +134,23 @@ def test_a_mail_outage_keeps_the_request_and_logs_it(council, settings, django_c
         request = support_request_create(
             council=council, offer=offer, name="Sam", email="sam@example.org", consent=True
         )
-    assert request.pk and request.reference in caplog.text
+    assert SupportRequest.objects.filter(pk=request.pk).exists()
+    # Each email was tried once and retried twice (the test settings' two retries), then marked failed.
+    emails = OutgoingEmail.objects.order_by("pk")
+    assert [(e.to, e.status, e.attempts) for e in emails] == [
+        ("pat@example.org", EmailStatus.FAILED, 3),
+        ("sam@example.org", EmailStatus.FAILED, 3),
+    ]
+    assert "ConnectionRefusedError" in emails[0].last_error and "failed after 3 tries" in caplog.text
+
+
+def test_a_deactivated_advisers_council_sends_its_requests_to_the_theme_contact(
+    council, adviser, django_capture_on_commit_callbacks
+):
+    Adviser.objects.filter(pk=adviser.pk).update(is_active=False)
+    council.refresh_from_db()
+    offer = Offer.objects.get(slug="recovery-and-renewal-panel")
+    with django_capture_on_commit_callbacks(execute=True):
+        support_request_create(council=council, offer=offer, name="Sam", email="sam@example.org", consent=True)
+    assert [m.to for m in mail.outbox] == [["PeerChallenge@local.gov.uk"], ["sam@example.org"]]
+    assert "pat@example.org" not in mail.outbox[1].body

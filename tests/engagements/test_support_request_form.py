@@ -81,7 +81,7 @@ def test_a_request_is_stored_emailed_to_the_councils_adviser_and_confirmed(
     assert request.email == "sam@hartlepool.example" and request.consent
     assert request.assigned_adviser.email == "pat@example.org"
 
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # the adviser's, and the requester's confirmation
     email = mail.outbox[0]
     assert email.to == ["pat@example.org"]
     assert request.reference in email.subject and "Hartlepool" in email.subject
@@ -184,7 +184,7 @@ def test_requests_per_address_per_hour_are_limited_and_the_refusal_says_why(
     assert response.status_code == 200
     assert response.context["form"].errors["email"] == [REQUEST_RATE_LIMITED.format(limit=limit)]
     assert "please wait an hour" in response.content.decode()
-    assert SupportRequest.objects.count() == limit and len(mail.outbox) == limit
+    assert SupportRequest.objects.count() == limit and len(mail.outbox) == 2 * limit  # adviser and requester
     # Another address is not held up.
     assert send(client, django_capture_on_commit_callbacks, email="someone@else.example").status_code == 302
 

@@ -39,11 +39,14 @@ WORKSPACE_PAGES = [
     ("workspace:request_detail", ["request"], OWNER_OR_MANAGER),
     ("workspace:request_close", ["request"], OWNER_OR_MANAGER),
     ("workspace:request_convert", ["request"], OWNER_OR_MANAGER),
+    ("workspace:engagement_calendar", ["engagement"], EVERYONE_IN_WORKSPACE),
+    ("workspace:notification_settings", [], EVERYONE_IN_WORKSPACE),
 ]
 WORKSPACE_POSTS = [
     ("workspace:request_acknowledge", ["request"], {"owner": 302, "other_adviser": 403, "manager": 302}),
     # No reason given: the council page again, with the error (the adviser's own councils only).
     ("workspace:suggestion_dismiss", ["council"], {"owner": 200, "other_adviser": 403, "manager": 200}),
+    ("workspace:calendar_reset", [], {"owner": 302, "other_adviser": 302, "manager": 302}),
 ]
 
 
