@@ -71,3 +71,7 @@ class OfferAdmin(SimpleHistoryAdmin):
         ("Status", {"fields": ["status", "status_note", "launched_on", "is_published"]}),
         ("Provenance", {"fields": ["source", "also_in", "uuid", "created_at", "modified_at"]}),
     ]
+
+
+# Synonyms, best bets and the searches that found nothing, registered with this admin.
+from offers import search_admin  # noqa: E402, F401
