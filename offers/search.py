@@ -36,6 +36,8 @@ SEARCH_COUNT_CAP = 1000
 SYNONYM_MAX_WORDS = 6
 SYNONYM_MAX_EQUIVALENTS = 10
 PHRASE_MAX_VARIANTS = 12
+# Words this short that have synonyms are taken for acronyms, whose plurals are also searched.
+ACRONYM_MAX_LENGTH = 6
 # pg_trgm's default similarity threshold; SQLite computes the same measure in Python.
 SIMILARITY_THRESHOLD = 0.3
 
@@ -171,7 +173,18 @@ def _expand(items: list[Item], synonyms: SynonymMap) -> tuple[list, list, list |
             clauses.append([item])
 
     def widened(original, equivalents: list[Term]) -> object:
-        return AnyOf((original, *equivalents)) if equivalents else original
+        if not equivalents:
+            return original
+        # Acronyms take a plain "s" ("FISAs", "CFOs"), which PostgreSQL's stemmer keeps apart.
+        plurals = [
+            Term((term.words[0] + "s",))
+            for term in (original, *equivalents)
+            if isinstance(term, Term)
+            and len(term.words) == 1
+            and len(term.words[0]) <= ACRONYM_MAX_LENGTH
+            and not term.words[0].endswith("s")
+        ]
+        return AnyOf((original, *equivalents, *plurals))
 
     def plain(clause: list[Item]) -> bool:
         return len(clause) == 1 and not clause[0].quoted

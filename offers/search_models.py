@@ -102,7 +102,8 @@ class Synonym(TimeStampedModel):
             raise ValidationError({"term": SYNONYM_DUPLICATE.format(term=self.term)})
         loop = _find_loop(self.key, [normalize_query(line) for line in lines], self.one_way, others)
         if loop:
-            path, other = loop
+            path, other_key = loop
+            other = others.filter(key=other_key).values_list("term", flat=True).first() or other_key
             raise ValidationError({"equivalents": SYNONYM_LOOP.format(path=" → ".join(path), other=other)})
 
     def save(self, *args, **kwargs):
