@@ -165,6 +165,13 @@ def install(schema_editor) -> None:
         for statement in POSTGRES_INSTALL:
             schema_editor.execute(statement)
     elif vendor == "sqlite":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT sqlite_compileoption_used('ENABLE_FTS5')")
+            if not cursor.fetchone()[0]:
+                raise RuntimeError(
+                    "This SQLite was built without FTS5, which the catalogue search needs; "
+                    "use a Python whose sqlite3 module includes it (most do), or PostgreSQL."
+                )
         for statement in SQLITE_TABLES:
             schema_editor.execute(statement)
         ensure_sqlite_triggers(schema_editor.connection, rebuild=True)
