@@ -81,6 +81,9 @@ def scenarios(council_slug: str, council_code: str, offer_slug: str) -> list[dic
         {"name": "bare view /healthz", "path": "/healthz", "user": None},
         {"name": "catalogue /offers/", "path": "/offers/", "user": None},
         {"name": "catalogue search", "path": "/offers/?q=coaching+chief+executives", "user": None},
+        # The search's speed goals: a query that matches one offer, and a word in nearly all of them.
+        {"name": "search matching one offer", "path": "/offers/?q=redmond+review", "user": None},
+        {"name": "search matching nearly every offer", "path": "/offers/?q=coaching", "user": None},
         {"name": "offer page", "path": f"/offers/{offer_slug}/", "user": None},
         {"name": "dashboard (adviser)", "path": "/workspace/", "user": "bench-adviser"},
         {"name": "dashboard (manager, all councils)", "path": "/workspace/", "user": "bench-manager"},

@@ -18,7 +18,12 @@ CATALOGUE_MODELS = [
     "offers.audience",
     "offers.format",
     "offers.source",
+    # What staff teach the catalogue search.
+    "offers.synonym",
+    "offers.bestbet",
 ]
+# Searches that found nothing: read and cleared by the catalogue's editors, never written by hand.
+SEARCH_LOG_MODELS = ["offers.zeroresultsearch"]
 REGISTER_MODELS = ["engagements.region", "engagements.council", "engagements.adviser", "engagements.contactrole"]
 METRICS_MODELS = [
     "metrics.survey",
@@ -45,12 +50,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(["engagements.council", "engagements.adviser", "engagements.contactrole"], ["view"]),
     ],
     ANALYSTS: _perms(ALL_MODELS, ["view"]),
-    CATALOGUE_EDITORS: _perms(CATALOGUE_MODELS, ["view", "add", "change", "delete"]),
+    CATALOGUE_EDITORS: [
+        *_perms(CATALOGUE_MODELS, ["view", "add", "change", "delete"]),
+        *_perms(SEARCH_LOG_MODELS, ["view", "delete"]),
+    ],
     MANAGERS: [
         *_perms(WORK_MODELS, ["view", "add", "change"]),
         *_perms(INTELLIGENCE_MODELS, ["view", "add", "delete"]),
         *_perms(REGISTER_MODELS + METRICS_MODELS, ["view", "add", "change", "delete"]),
-        *_perms(CATALOGUE_MODELS, ["view"]),
+        *_perms(CATALOGUE_MODELS + SEARCH_LOG_MODELS, ["view"]),
         "engagements.view_private_notes",
         "engagements.manage_all_councils",
         "engagements.import_engagements",

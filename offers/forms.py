@@ -23,6 +23,8 @@ class CatalogueFilterForm(forms.Form):
     status = FilterMultipleChoiceField(label="Status", choices=OfferStatus.choices)
     delivery = FilterMultipleChoiceField(label="Delivery", choices=Delivery.choices)
     sort = FilterChoiceField(label="Sort by", choices=SORT_CHOICES)
+    # "Search instead for …": the words as typed, not corrected again.
+    exact = FilterChoiceField(label="Search exactly as typed", choices=[("1", "Yes")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,11 +53,18 @@ class CatalogueFilterForm(forms.Form):
             "statuses": data["status"],
             "deliveries": data["delivery"],
             "sort": data["sort"],
+            "exact": data["exact"] == "1",
         }
 
     @property
     def is_searching(self) -> bool:
         return bool(self.cleaned_data["q"])
+
+    def query_string_for(self, q: str, *, exact: bool = False) -> str:
+        """This page's filters and sort with other search words (for "search instead for …")."""
+        rest = self.query_string(without=("page", "q", "exact"))
+        head = urlencode([("q", q), *([("exact", "1")] if exact else [])])
+        return f"{head}&{rest}" if rest else head
 
     @property
     def has_filters(self) -> bool:
@@ -69,7 +78,7 @@ class CatalogueFilterForm(forms.Form):
     def query_string(self, *, without: tuple[str, ...] = ("page",)) -> str:
         """The cleaned search and filters as a query string (unknown values gone), minus ``without``."""
         pairs = []
-        for name in ("q", *FILTER_NAMES, "sort"):
+        for name in ("q", "exact", *FILTER_NAMES, "sort"):
             if name in without:
                 continue
             value = self.cleaned_data[name]

@@ -1,9 +1,6 @@
 """The catalogue: themes, offers, what each includes, who it is for and what form it takes."""
 
-import re
-
-from django.db import connection, models
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -92,14 +89,6 @@ class Delivery(models.TextChoices):
     ONLINE_RESOURCE = "online_resource", "Online resource"
 
 
-def _sqlite_stem(word: str) -> str:
-    """A crude English stem for the SQLite fallback, so "coaching" still finds "coach"."""
-    for suffix in ("ing", "ies", "es", "ed", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
 class OfferQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -111,51 +100,15 @@ class OfferQuerySet(models.QuerySet):
         """Everything a list or detail of offers shows, in a fixed number of queries."""
         return self.select_related("theme", "source").prefetch_related("audiences", "formats", "items")
 
-    def search(self, q: str):
-        """Full-text search over title, summary, description, items and partners.
+    def search(self, q: str, *, extracts: bool = False):
+        """Offers matching a search, annotated ``rank`` (best first) and ``is_recommended`` (a best bet).
 
-        PostgreSQL: stemmed English search using the GIN index on ``search_document``,
-        annotated with ``rank`` (title weighs most). Elsewhere: every word must appear.
+        Phrases, ``-word`` and ``or`` as people type them, widened by the staff's synonyms; the
+        same on PostgreSQL and SQLite (see offers/search.py). ``extracts`` adds ``search_extract``.
         """
-        q = " ".join((q or "").split())[:SEARCH_MAX_LENGTH]
-        if not q:
-            return self
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from offers.search import search_queryset
 
-            query = SearchQuery(q, config="english", search_type="websearch")
-            weighted = (
-                SearchVector("title", weight="A", config="english")
-                + SearchVector("summary", weight="B", config="english")
-                + SearchVector("search_document", weight="C", config="english")
-            )
-            return (
-                self.annotate(search_match=SearchVector("search_document", config="english"))
-                .filter(search_match=query)
-                .annotate(rank=SearchRank(weighted, query))
-            )
-        words = [_sqlite_stem(w) for w in re.findall(r"\w+", q.lower())]
-        if not words:
-            # Still annotated, so callers can always order by rank.
-            return self.annotate(rank=Value(0, output_field=IntegerField())).none()
-        condition = Q()
-        for word in words:
-            condition &= Q(search_document__icontains=word)
-        title_hits = sum(
-            (
-                Case(When(title__icontains=w, then=Value(2)), default=Value(0), output_field=IntegerField())
-                for w in words
-            ),
-            Value(0),
-        )
-        summary_hits = sum(
-            (
-                Case(When(summary__icontains=w, then=Value(1)), default=Value(0), output_field=IntegerField())
-                for w in words
-            ),
-            Value(0),
-        )
-        return self.filter(condition).annotate(rank=title_hits + summary_hits)
+        return search_queryset(self, q, extracts=extracts)
 
 
 class Offer(PublicIdModel, TimeStampedModel):
@@ -264,3 +217,7 @@ class OfferItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+# The search's own models (synonyms, best bets, searches that found nothing), registered with this app.
+from offers.search_models import BestBet, Synonym, ZeroResultSearch  # noqa: E402, F401

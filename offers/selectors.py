@@ -5,11 +5,13 @@ with their counts, and the catalogue's last change (for ETag and Last-Modified).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from lga_portal.http import PageState
 from offers.models import Offer, OfferStatus, Theme
+from offers.search import SEARCH_COUNT_CAP, capped_count, search_settings_state, suggest_spelling
 
 SORT_RELEVANCE = "relevance"
 SORT_TITLE = "title"
@@ -37,12 +39,14 @@ def offer_catalogue(
     statuses: Sequence[str] = (),
     deliveries: Sequence[str] = (),
     sort: str = "",
+    extracts: bool = False,
 ) -> QuerySet:
     """Published offers matching the search and filters, sorted.
 
     Filters take slugs (themes, audiences, formats) or values (statuses, deliveries); several
     values of one filter mean any of them, different filters must all match. ``sort`` is
     relevance (only when searching; the default then), title (the default otherwise) or newest.
+    ``extracts`` annotates each searched offer with the passage that matched.
     """
     offers = offers_for_listing()
     if themes:
@@ -60,12 +64,43 @@ def offer_catalogue(
     if deliveries:
         offers = offers.filter(delivery__in=deliveries)
     if q:
-        offers = offers.search(q)
+        offers = offers.search(q, extracts=extracts)
     # A search with no usable words (only punctuation, say) comes back without a rank.
     ranked = "rank" in offers.query.annotations
     if sort not in _ORDERINGS or (sort == SORT_RELEVANCE and not ranked):
         sort = SORT_RELEVANCE if ranked else SORT_TITLE
     return offers.order_by(*_ORDERINGS[sort])
+
+
+@dataclass(frozen=True)
+class CatalogueResults:
+    """The catalogue list as searched: the offers, how many (capped), and any spelling correction."""
+
+    offers: QuerySet
+    count: int  # no more than SEARCH_COUNT_CAP
+    more: bool  # there are more than SEARCH_COUNT_CAP
+    corrected: str  # what was searched instead of the words typed, if they found nothing
+
+
+def catalogue_results(*, q: str = "", exact: bool = False, **filters) -> CatalogueResults:
+    """``offer_catalogue`` with a capped count and, when the words typed find nothing, a correction.
+
+    Unless ``exact``, a search that finds nothing is tried again with each word that matches no
+    offer replaced by the closest word the catalogue uses ("finanse" → "finance"); the
+    correction is kept only if it finds something. Queries: the search's own two, the count;
+    when corrected, two for the suggestion and the search's three again.
+    """
+    offers = offer_catalogue(q=q, extracts=True, **filters)
+    count = capped_count(offers)
+    corrected = ""
+    if q and not count and not exact:
+        suggestion = suggest_spelling(q)
+        if suggestion:
+            retry = offer_catalogue(q=suggestion, extracts=True, **filters)
+            retry_count = capped_count(retry)
+            if retry_count:
+                offers, count, corrected = retry, retry_count, suggestion
+    return CatalogueResults(offers, min(count, SEARCH_COUNT_CAP), count > SEARCH_COUNT_CAP, corrected)
 
 
 def themes_with_available_counts() -> QuerySet:
@@ -90,13 +125,17 @@ def related_offers(offer: Offer, limit: int = 5) -> QuerySet:
     )
 
 
-def catalogue_state() -> PageState:
+def catalogue_state(*, searching: bool = False) -> PageState:
     """When the catalogue last changed, for conditional responses: two aggregate queries.
 
     Offer edits in the admin (items, audiences and formats included) save the offer, so its
-    ``modified_at`` moves; the counts catch deletions.
+    ``modified_at`` moves; the counts catch deletions. A search page also depends on the
+    synonyms and best bets staff keep (a third query).
     """
     offers = Offer.objects.aggregate(changed=Max("modified_at"), count=Count("pk"))
     themes = Theme.objects.aggregate(changed=Max("modified_at"), count=Count("pk"))
     changes = [moment for moment in (offers["changed"], themes["changed"]) if moment is not None]
-    return (max(changes) if changes else None, (offers["count"], themes["count"]))
+    parts: tuple = (offers["count"], themes["count"])
+    if searching:
+        parts += search_settings_state()
+    return (max(changes) if changes else None, parts)

@@ -13,21 +13,34 @@ from lga_portal.http import conditional_for_anonymous
 from offers import selectors
 from offers.forms import FILTER_NAMES, CatalogueFilterForm
 from offers.models import Theme
+from offers.search import zero_result_search_record
 
 OFFERS_PER_PAGE = 20
 
 
+class CountedPaginator(Paginator):
+    """A paginator given its count (already worked out, and capped) rather than counting again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached property
+
+
 def _catalogue_state(request: HttpRequest, *args, **kwargs):
-    return selectors.catalogue_state()
+    return selectors.catalogue_state(searching=bool(request.GET.get("q", "").strip()))
 
 
 @conditional_for_anonymous(_catalogue_state)
 def offer_list(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
     form.is_valid()  # always true: unknown values are dropped, the rest kept
-    offers = selectors.offer_catalogue(**form.catalogue_filters())
+    results = selectors.catalogue_results(**form.catalogue_filters())
+    if form.is_searching and not results.count and not form.has_filters:
+        # Filters explain an empty page by themselves; a search alone that finds nothing is news.
+        zero_result_search_record(query=form.cleaned_data["q"])
     # get_page: a page number past the end shows the last page, a bad one the first.
-    page = Paginator(offers, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CountedPaginator(results.offers, OFFERS_PER_PAGE, count=results.count).get_page(request.GET.get("page"))
+    searched_for = results.corrected or form.cleaned_data["q"]
     return render(
         request,
         "offers/offer_list.html",
@@ -35,7 +48,13 @@ def offer_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "offers": page.object_list,
+            "count": results.count,
+            "more": results.more,
+            "searched_for": searched_for,
+            "corrected": results.corrected,
+            "search_instead_query_string": form.query_string_for(form.cleaned_data["q"], exact=True),
             "breadcrumbs": [("Home", "/")],
+            # Later pages of a corrected search are corrected the same way, and say so.
             "query_string": form.query_string(),
             # "Clear filters" keeps the search words.
             "clear_filters_query_string": form.query_string(without=("page", "sort", *FILTER_NAMES)),

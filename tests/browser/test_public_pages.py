@@ -74,6 +74,9 @@ def test_every_public_page_passes_axe(site, page, page_no_js, javascript):
         ("catalogue", "/offers/"),
         ("catalogue, filtered", "/offers/?theme=leadership&audience=chief-executives&status=available"),
         ("catalogue, search with no results", "/offers/?q=zebracrossing&theme=leadership"),
+        ("catalogue, search corrected", "/offers/?q=finanse+adviser"),
+        ("catalogue, search as typed", "/offers/?q=finanse+adviser&exact=1"),
+        ("catalogue, search with a recommended offer and extracts", "/offers/?q=covid+recovery"),
         ("catalogue, last page", "/offers/?page=999"),
         ("offer", f"/offers/{COACHING_OFFER}/"),
         ("theme", "/themes/leadership/"),
@@ -141,6 +144,38 @@ def test_keyboard_only_journey(site, page, mailoutbox):
     reference = SupportRequest.objects.get().reference
     assert reference in page.inner_text(".govuk-panel")
     assert [m.to for m in mailoutbox] == [["pat.adviser@example.org"], ["sam@hartlepool.example"]]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_misspelt_search_is_corrected_and_the_words_typed_are_one_keypress_away(site, page, page_no_js, javascript):
+    page = page if javascript else page_no_js
+    page.goto(site + "/offers/")
+    tab_to(page, "#id_q")
+    page.keyboard.type("finanse adviser")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=finanse"))
+    assert page.inner_text("#results-heading") == "1 offer matching “finance adviser”"
+    correction = page.inner_text(".app-search-correction")
+    assert correction == "Showing results for finance adviser — search instead for finanse adviser"
+    first = page.locator(".app-offer-summary").first
+    assert first.locator("h3").inner_text().startswith("Finance Improvement and Sustainability Adviser")
+    # The matched words are marked (PostgreSQL marks each word of a phrase, SQLite the phrase).
+    marked = " ".join(first.locator(".app-offer-summary__extract mark").all_inner_texts())
+    assert "FISA" in marked and "Sustainability Adviser" in marked
+
+    tab_to(page, ".app-search-correction a")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"exact=1"))
+    assert page.inner_text("#results-heading") == "0 offers matching “finanse adviser”"
+    assert page.locator(".app-search-correction").count() == 0
+
+
+def test_a_recommended_offer_comes_first_and_says_so(site, page):
+    page.goto(site + "/offers/?q=Covid+recovery")
+    first = page.locator(".app-offer-summary").first
+    assert first.locator("h3").inner_text() == "LGA Recovery and Renewal Panel"
+    assert first.locator(".govuk-tag").first.inner_text() == "Recommended"
+    assert page.locator(".govuk-tag:text-is('Recommended')").count() == 1
 
 
 def test_no_javascript_journey(site, page_no_js, mailoutbox):
