@@ -110,5 +110,6 @@ class OfferAdmin(SimpleHistoryAdmin):
         items = item_changes(offer_id) if str(offer_id).isdigit() else []
         return super().history_view(request, object_id, {**(extra_context or {}), "item_changes": items})
 
+
 # Synonyms, best bets and the searches that found nothing, registered with this admin.
 from offers import search_admin  # noqa: E402, F401
