@@ -19,21 +19,14 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 
 from engagements.models import Council, CouncilKind, Engagement, EngagementKind, Region, existed_during_condition
+from lga_portal.periods import PERIODS, Period, period_start, periods_between
 from metrics.models import Measure, Survey, SurveyRound
 from metrics.surveys import survey_table
 
-PERIODS = ("month", "quarter")
 GROUPINGS = ("region", "council_kind", "engagement_kind")
 
 _TRUNC = {"month": TruncMonth, "quarter": TruncQuarter}
 _COUNCIL_GROUP_FIELD = {"region": "region__slug", "council_kind": "kind"}
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date
-    label: str
 
 
 @dataclass(frozen=True)
@@ -49,33 +42,6 @@ class CoverageRow:
         if not self.councils:
             return Decimal("0.0")
         return (Decimal(self.engaged) * 100 / Decimal(self.councils)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def period_start(day: datetime.date, period: str) -> datetime.date:
-    if period == "month":
-        return day.replace(day=1)
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-
-
-def _next_start(start: datetime.date, period: str) -> datetime.date:
-    months = 1 if period == "month" else 3
-    month = start.month - 1 + months
-    return datetime.date(start.year + month // 12, month % 12 + 1, 1)
-
-
-def periods_between(start: datetime.date, end: datetime.date, period: str) -> list[Period]:
-    """Calendar months or quarters overlapping ``start``–``end``, clipped to it."""
-    out = []
-    current = period_start(start, period)
-    while current <= end:
-        following = _next_start(current, period)
-        if period == "month":
-            label = f"{current:%b %Y}"
-        else:
-            label = f"{current.year} Q{(current.month - 1) // 3 + 1}"
-        out.append(Period(max(current, start), min(following - datetime.timedelta(days=1), end), label))
-        current = following
-    return out
 
 
 def _group_labels(by: str | None) -> dict[str | None, str]:
