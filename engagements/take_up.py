@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, IntegerField, QuerySet, Value
 
-from engagements.models import Engagement, held_condition
+from engagements.models import Engagement, TakeUpMonth, held_condition
+from engagements.summaries import month_split, union_all
 from offers.models import Offer, Theme
 
 EngagementOffer = Engagement.offers.through
@@ -101,24 +103,26 @@ class TakeUpSummary:
     offers_taken_up: dict[int, int]
 
 
-# One pass over the period's engagement–offer links for both the themes' and the offers' figures:
-# reading and joining the links is nearly all the cost, so it is done once (the CTE is referenced
-# twice, so the database computes it once). A link is unique per engagement and offer, so an
-# offer's engagements are its links.
+# The themes' and the offers' figures from one pass over the period's take-up: its whole months
+# from the monthly summary (``TakeUpMonth``: one row per council, month and offer or theme), its
+# part-months from the engagement–offer links. Offers are ranked by a window function. A council
+# counts once per offer or theme however many months it took it up in; engagements are summed,
+# since each is in one month.
 _TAKE_UP_SUMMARY_SQL = """
-WITH links AS ({links}),
+WITH offer_rows AS ({offer_rows}),
+theme_rows AS ({theme_rows}),
 offers AS (
-    SELECT link_theme, link_offer, COUNT(DISTINCT link_council) AS councils, COUNT(*) AS engagements,
+    SELECT s_theme, s_offer, COUNT(DISTINCT s_council) AS councils, SUM(s_engagements) AS engagements,
         ROW_NUMBER() OVER (
-            PARTITION BY link_theme ORDER BY COUNT(DISTINCT link_council) DESC, link_offer
+            PARTITION BY s_theme ORDER BY COUNT(DISTINCT s_council) DESC, s_offer
         ) AS place,
-        COUNT(*) OVER (PARTITION BY link_theme) AS taken_up
-    FROM links GROUP BY link_theme, link_offer
+        COUNT(*) OVER (PARTITION BY s_theme) AS taken_up
+    FROM offer_rows GROUP BY s_theme, s_offer
 )
-SELECT link_theme, link_offer, councils, engagements, taken_up FROM offers WHERE place <= %s
+SELECT s_theme, s_offer, councils, engagements, taken_up FROM offers WHERE place <= %s
 UNION ALL
-SELECT link_theme, NULL, COUNT(DISTINCT link_council), COUNT(DISTINCT link_engagement), NULL
-FROM links GROUP BY link_theme
+SELECT s_theme, NULL, COUNT(DISTINCT s_council), SUM(s_engagements), NULL
+FROM theme_rows GROUP BY s_theme
 """
 
 
@@ -126,24 +130,49 @@ def take_up_summary(start: datetime.date, end: datetime.date, *, top: int) -> Ta
     """Take-up by theme and each theme's ``top`` offers, in one query.
 
     The same figures as ``take_up_by_theme`` and ``take_up_by_offer`` (ties broken by offer
-    id, as there), for a report that shows every theme but only its leading offers.
+    id, as there), for a report that shows every theme but only its leading offers. Its cost
+    follows the period's councils × months × offers taken up, not the engagements behind them.
     """
-    links = (
-        _held_links(start, end)
-        .values(
-            link_theme=F("offer__theme_id"),
-            link_offer=F("offer_id"),
-            link_council=F("engagement__council_id"),
-            link_engagement=F("engagement_id"),
+    split = month_split(start, end)
+    months = TakeUpMonth.objects.filter(split.month_condition())
+    # One member per part-month, each a plain date range the held-engagements index answers.
+    part_months = [_held_links(edge_start, edge_end) for edge_start, edge_end in split.edges]
+    one = Value(1, output_field=IntegerField())
+    try:
+        offer_rows = union_all(
+            months.filter(offer__isnull=False).values(
+                s_theme=F("theme_id"), s_offer=F("offer_id"), s_council=F("council_id"), s_engagements=F("engagements")
+            ),
+            # A link is unique per engagement and offer, so each is one engagement of its offer.
+            *(
+                links.values(
+                    s_theme=F("offer__theme_id"),
+                    s_offer=F("offer_id"),
+                    s_council=F("engagement__council_id"),
+                    s_engagements=one,
+                ).order_by()
+                for links in part_months
+            ),
         )
-        .order_by()
-    )
-    links_sql, links_params = links.query.sql_with_params()
+        theme_rows = union_all(
+            months.filter(offer__isnull=True).values(
+                s_theme=F("theme_id"), s_council=F("council_id"), s_engagements=F("engagements")
+            ),
+            *(
+                links.values(s_theme=F("offer__theme_id"), s_council=F("engagement__council_id"))
+                .annotate(s_engagements=Count("engagement_id", distinct=True))
+                .order_by()
+                for links in part_months
+            ),
+        )
+    except EmptyResultSet:  # an empty period
+        return TakeUpSummary({}, {}, {})
     themes: dict[int, tuple[int, int]] = {}
     top_offers: dict[int, list[tuple[int, int, int]]] = {}
     offers_taken_up: dict[int, int] = {}
+    sql = _TAKE_UP_SUMMARY_SQL.format(offer_rows=offer_rows[0], theme_rows=theme_rows[0])
     with connection.cursor() as cursor:
-        cursor.execute(_TAKE_UP_SUMMARY_SQL.format(links=links_sql), (*links_params, top))
+        cursor.execute(sql, (*offer_rows[1], *theme_rows[1], top))
         rows = cursor.fetchall()
     for theme_id, offer_id, councils, engagements, taken_up in rows:
         if offer_id is None:
