@@ -400,6 +400,8 @@ class Engagement(AuditedModel):
             # Live engagements: the lists' totals (the API's count, the workspace list) are counted
             # from this small index alone (index-only scan), not by reading the table.
             models.Index(fields=["id"], name="engagement_live_idx", condition=Q(archived_at__isnull=True)),
+            # Live engagements newest first: the API list's pages, walked by keyset on (date, id).
+            models.Index(fields=["date", "id"], name="engagement_live_date_idx", condition=Q(archived_at__isnull=True)),
             # The dashboard counts each council's open follow-ups from this index alone (index-only scan).
             models.Index(
                 fields=["council", "follow_up_on"],
