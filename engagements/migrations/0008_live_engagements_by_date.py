@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagements', '0007_monthly_summaries'),
-        ('offers', '0004_search_synonyms_best_bets_and_index'),
+        ("engagements", "0007_monthly_summaries"),
+        ("offers", "0004_search_synonyms_best_bets_and_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='engagement',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['date', 'id'], name='engagement_live_date_idx'),
+            model_name="engagement",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True)),
+                fields=["date", "id"],
+                name="engagement_live_date_idx",
+            ),
         ),
     ]
