@@ -17,9 +17,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from engagements.follow_ups import follow_ups_due
 from engagements.models import ENGAGEMENT_DATE_CEILING, Adviser, Engagement, EngagementStatus
 from engagements.notifications import absolute_url, site_url
-from engagements.selectors import follow_ups_due
 
 PRODUCT_ID = "-//Local Government Association//LGA support offer workspace//EN"
 # How far back the feed reaches: overdue follow-ups stay until done, up to this age.

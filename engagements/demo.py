@@ -30,6 +30,7 @@ from engagements.models import (
     SupportRequestStatus,
 )
 from engagements.services import engagement_create
+from engagements.summaries import summaries_rebuild
 from engagements.theme_events import theme_events_rebuild
 from lga_portal import roles
 from offers.models import Offer, Theme
@@ -196,8 +197,10 @@ def load_demo(seed: int = 2020) -> list[str]:
         report.append(f"Demo engagements created: {engagements}")
         report.append(f"Demo support requests created: {_make_requests(rng)}")
         story = _make_needs_story(london[0], demo_adviser) if london else 0
-        # The bulk-created rows went in around the services: write their theme events now.
+        # The bulk-created rows went in around the services: write their theme events and the
+        # monthly summaries now.
         theme_events_rebuild()
+        summaries_rebuild()
         if story:
             report.append(f"Support needs met and open for the demo adviser's {london[0].name}: {story} engagements")
 

@@ -18,6 +18,8 @@ from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from engagements import intelligence, permissions
+from engagements.dashboard_selectors import dashboard_councils
+from engagements.follow_ups import follow_ups_due, long_overdue_follow_ups
 from engagements.models import (
     Adviser,
     Council,
@@ -27,7 +29,7 @@ from engagements.models import (
     Region,
     SupportRequest,
 )
-from engagements.selectors import Quarter, dashboard_councils, follow_ups_due, long_overdue_follow_ups, quarter_of
+from lga_portal.periods import Quarter, quarter_of
 from offers.models import Offer
 
 # A reminder lists the follow-ups overdue by up to this many days; older ones are counted.

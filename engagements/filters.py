@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from engagements.follow_ups import FOLLOW_UP_WINDOW_DAYS, RECENTLY_OVERDUE_DAYS
 from engagements.models import (
     Adviser,
     Channel,
@@ -28,7 +29,6 @@ from engagements.models import (
     SupportRequestStatus,
 )
 from engagements.permissions import with_visible_notes
-from engagements.selectors import FOLLOW_UP_WINDOW_DAYS, RECENTLY_OVERDUE_DAYS
 from lga_portal.api.filters import (
     INVALID_CHOICE,
     BooleanFilter,

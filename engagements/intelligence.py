@@ -6,7 +6,7 @@ Definitions, shared with the sector-wide unmet needs (``metrics.needs``):
 
 - A **need** is a theme recorded as a support need in a held engagement (completed, not
   archived). A **take-up** is an offer discussed or delivered in a held engagement: the take-up
-  selectors' own definition (``engagements.selectors``). Both are read from the theme events
+  selectors' own definition (``engagements.take_up``). Both are read from the theme events
   (``ThemeEvent``), which hold exactly those links with their council and date.
 - A need is **met** when an offer of its theme was taken up on or after the day it was last
   raised, and **open** otherwise; the dates it was raised since the last such take-up are what

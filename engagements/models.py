@@ -400,6 +400,8 @@ class Engagement(AuditedModel):
             # Live engagements: the lists' totals (the API's count, the workspace list) are counted
             # from this small index alone (index-only scan), not by reading the table.
             models.Index(fields=["id"], name="engagement_live_idx", condition=Q(archived_at__isnull=True)),
+            # Live engagements newest first: the API list's pages, walked by keyset on (date, id).
+            models.Index(fields=["date", "id"], name="engagement_live_date_idx", condition=Q(archived_at__isnull=True)),
             # The dashboard counts each council's open follow-ups from this index alone (index-only scan).
             models.Index(
                 fields=["council", "follow_up_on"],
@@ -636,6 +638,72 @@ class ThemeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.theme_id} for {self.council_id} on {self.date}"
+
+
+class SummaryPeriod(models.TextChoices):
+    MONTH = "month", "Calendar month"
+    QUARTER = "quarter", "Calendar quarter"
+
+
+class KindSummary(models.Model):
+    """How many held engagements a council had of one kind in one calendar month or quarter.
+
+    Derived from engagements, never edited by hand: ``engagements.summaries`` recounts a council's
+    month and quarter whenever the services save one of its engagements. Coverage by kind of
+    engagement over years counts these rows — one per council, kind and whole period — instead of
+    the distinct councils among every engagement.
+    """
+
+    period = models.CharField(max_length=7, choices=SummaryPeriod.choices, help_text="Month or quarter.")
+    start = models.DateField(help_text="The first day of the month or quarter.")
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+", help_text="The council.")
+    kind = models.CharField(max_length=20, choices=EngagementKind.choices, help_text="The kind of engagement.")
+    engagements = models.PositiveIntegerField(help_text="Held engagements of this kind in the period.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "start", "council", "kind"], name="kind_summary_unique"),
+        ]
+        indexes = [
+            # Coverage by kind: a range of periods, councils counted per period and kind (index-only scan).
+            models.Index(fields=["period", "start", "kind", "council"], name="kind_summary_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council_id} {self.period} {self.start} {self.kind}: {self.engagements}"
+
+
+class TakeUpMonth(models.Model):
+    """Take-up by a council in one calendar month: for an offer, how many held engagements took it
+    up; for a theme (``offer`` empty), how many took up any offer of it (an engagement with two
+    offers of a theme counts once). The theme is the offer's theme now.
+
+    Derived from engagements like ``KindSummary`` and kept in step by the same code, so the
+    highlights report reads a year's rows instead of joining every engagement to its offers.
+    """
+
+    month = models.DateField(help_text="The first day of the month.")
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+", help_text="The council.")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+", help_text="The theme.")
+    offer = models.ForeignKey(
+        Offer,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The offer; empty for the theme.",
+    )
+    engagements = models.PositiveIntegerField(help_text="Held engagements in the month that took it up.")
+
+    class Meta:
+        indexes = [
+            # A period's take-up by theme and offer, councils counted (index-only scan).
+            models.Index(fields=["month", "theme", "offer", "council", "engagements"], name="take_up_month_idx"),
+            models.Index(fields=["council", "month"], name="take_up_month_council_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council_id} {self.month:%Y-%m} theme {self.theme_id} offer {self.offer_id}: {self.engagements}"
 
 
 # --- Notifications: each person's choices, and every email the portal sends ---------------------

@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from engagements.models import Council, Engagement
-from engagements.selectors import offer_take_up
+from engagements.take_up import offer_take_up
 from lga_portal.http import PageState
 from offers.models import Offer
 from offers.selectors import catalogue_state

@@ -26,6 +26,7 @@ from engagements.models import (
 )
 from engagements.notifications import support_request_notify
 from engagements.permissions import can_see_private_notes
+from engagements.summaries import group_of, summaries_refresh
 from engagements.theme_events import theme_events_refresh
 from lga_portal.rate_limits import RollingLimit
 from offers.models import Offer
@@ -90,7 +91,14 @@ def _record_author(instance, user) -> None:
         instance._history_user = user
 
 
-def _save_with_history(engagement: Engagement, user, m2m: dict[str, Any]) -> None:
+def _refresh_derived(engagement: Engagement, *, was_in: set | None = None) -> None:
+    """Bring what is derived from the engagement up to date: its theme events, and the monthly
+    summaries of the council-month it is in now and of the one it was in (``was_in``)."""
+    theme_events_refresh(engagement_ids=[engagement.pk])
+    summaries_refresh({group_of(engagement.council_id, engagement.date), *(was_in or ())})
+
+
+def _save_with_history(engagement: Engagement, user, m2m: dict[str, Any], *, was_in: set | None = None) -> None:
     """Save the row and its roles, offers and themes, then record ONE history entry holding both.
 
     Without this, history would get an entry for the row and another for each many-to-many
@@ -105,7 +113,7 @@ def _save_with_history(engagement: Engagement, user, m2m: dict[str, Any]) -> Non
         del engagement.skip_history_when_saving
     _record_author(engagement, user)
     engagement.save(update_fields=["modified_at"])
-    theme_events_refresh(engagement_ids=[engagement.pk])
+    _refresh_derived(engagement, was_in=was_in)
 
 
 def _split(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -147,13 +155,14 @@ def engagement_lock(*, engagement: Engagement, version: int, user) -> Engagement
 def engagement_update(*, engagement: Engagement, user, version: int, **values: Any) -> Engagement:
     """Save changes made to ``version`` of an engagement; refuse them if it has moved on since."""
     current = engagement_lock(engagement=engagement, version=version, user=user)
+    was_in = {group_of(current.council_id, current.date)}
     plain, m2m = _split(values)
     for name, value in plain.items():
         setattr(current, name, value)
     current.full_clean(**FULL_CLEAN)
     current.version += 1
     current.modified_by = user
-    _save_with_history(current, user, m2m)
+    _save_with_history(current, user, m2m, was_in=was_in)
     return current
 
 
@@ -168,7 +177,7 @@ def engagement_archive(*, engagement: Engagement, user) -> Engagement:
         current.version += 1
         _record_author(current, user)
         current.save()
-        theme_events_refresh(engagement_ids=[current.pk])
+        _refresh_derived(current)
     return current
 
 

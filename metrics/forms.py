@@ -11,7 +11,8 @@ import re
 
 from django import forms
 
-from metrics.selectors import GROUPINGS, PERIODS
+from lga_portal.periods import PERIODS
+from metrics.selectors import GROUPINGS
 from offers.models import Source
 
 MAX_PERIOD_YEARS = 10

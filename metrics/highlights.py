@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Min, Q
 
 from engagements.models import Council
-from engagements.selectors import includes_demo, take_up_summary
+from engagements.take_up import includes_demo, take_up_summary
+from lga_portal.periods import Period
 from metrics.formatting import format_span, in_sentence, indicator_value, plain_number
 from metrics.models import Observation
-from metrics.selectors import CoverageRow, Period, councils_not_engaged, coverage
+from metrics.selectors import CoverageRow, councils_not_engaged, coverage
 from metrics.surveys import RoundHighlights, survey_rounds_between
 from offers.models import Offer, Source, Theme
 

@@ -15,25 +15,29 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 
-from engagements.models import Council, CouncilKind, Engagement, EngagementKind, Region, existed_during_condition
+from engagements.models import (
+    Council,
+    CouncilKind,
+    Engagement,
+    EngagementKind,
+    KindSummary,
+    Region,
+    SummaryPeriod,
+    existed_during_condition,
+)
+from engagements.summaries import as_date, month_split, union_all
+from lga_portal.periods import PERIODS, Period, next_period_start, period_start, periods_between
 from metrics.models import Measure, Survey, SurveyRound
 from metrics.surveys import survey_table
 
-PERIODS = ("month", "quarter")
 GROUPINGS = ("region", "council_kind", "engagement_kind")
 
 _TRUNC = {"month": TruncMonth, "quarter": TruncQuarter}
 _COUNCIL_GROUP_FIELD = {"region": "region__slug", "council_kind": "kind"}
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date
-    label: str
 
 
 @dataclass(frozen=True)
@@ -49,33 +53,6 @@ class CoverageRow:
         if not self.councils:
             return Decimal("0.0")
         return (Decimal(self.engaged) * 100 / Decimal(self.councils)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def period_start(day: datetime.date, period: str) -> datetime.date:
-    if period == "month":
-        return day.replace(day=1)
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-
-
-def _next_start(start: datetime.date, period: str) -> datetime.date:
-    months = 1 if period == "month" else 3
-    month = start.month - 1 + months
-    return datetime.date(start.year + month // 12, month % 12 + 1, 1)
-
-
-def periods_between(start: datetime.date, end: datetime.date, period: str) -> list[Period]:
-    """Calendar months or quarters overlapping ``start``–``end``, clipped to it."""
-    out = []
-    current = period_start(start, period)
-    while current <= end:
-        following = _next_start(current, period)
-        if period == "month":
-            label = f"{current:%b %Y}"
-        else:
-            label = f"{current.year} Q{(current.month - 1) // 3 + 1}"
-        out.append(Period(max(current, start), min(following - datetime.timedelta(days=1), end), label))
-        current = following
-    return out
 
 
 def _group_labels(by: str | None) -> dict[str | None, str]:
@@ -97,20 +74,63 @@ def engaged_between(start: datetime.date, end: datetime.date) -> Exists:
     return Exists(Engagement.objects.held().filter(council=OuterRef("pk")).between(start, end))
 
 
-def _engaged_by_kind(engagements: QuerySet, period: str) -> dict[tuple[datetime.date, str], int]:
-    """Distinct councils per (period start, engagement kind), from one grouped query."""
-    engaged = {}
-    for row in (
-        engagements.annotate(bucket=_TRUNC[period]("date"))
-        .values("bucket", "kind")
-        .annotate(n=Count("council_id", distinct=True))
-        .order_by()
-    ):
-        bucket = row["bucket"]
-        if isinstance(bucket, datetime.datetime):
-            bucket = bucket.date()
-        engaged[(bucket, row["kind"])] = row["n"]
-    return engaged
+def _engaged_by_kind(
+    periods: list[Period], period: str, councils: QuerySet | None
+) -> dict[tuple[datetime.date, str], int]:
+    """Distinct councils per (period start, engagement kind), in one query.
+
+    A whole month or quarter is one summary row (``KindSummary``) per council and kind, so its
+    councils are counted rows. The first and last periods may be clipped to the dates asked for:
+    their councils are counted, distinct, from the summary's whole months within them and the
+    engagements of their part-months.
+    """
+    whole, clipped = [], []
+    for p in periods:
+        first = period_start(p.start, period)
+        is_whole = p.start == first and p.end == next_period_start(first, period) - datetime.timedelta(days=1)
+        (whole if is_whole else clipped).append(p)
+    summary = KindSummary.objects.all() if councils is None else KindSummary.objects.filter(council__in=councils)
+    edges = Engagement.objects.held().order_by()
+    if councils is not None:
+        edges = edges.filter(council__in=councils)
+    parts: list[tuple[str, tuple]] = []
+    if whole:
+        counted = (
+            summary.filter(period=period, start__gte=whole[0].start, start__lte=whole[-1].start)
+            .values(s_bucket=F("start"), s_kind=F("kind"))
+            .annotate(s_councils=Count("*"))
+            .order_by()
+        )
+        sql, params = counted.query.sql_with_params()
+        parts.append((sql, tuple(params)))
+    if clipped:
+        months, part_months = Q(pk__in=[]), Q(pk__in=[])
+        for p in clipped:
+            split = month_split(p.start, p.end)
+            if split.first is not None:
+                months |= Q(period=SummaryPeriod.MONTH, start__gte=split.first, start__lte=split.last)
+            part_months |= split.edge_condition()
+        trunc = _TRUNC[period]
+        rows, params = union_all(
+            summary.filter(months).values(
+                s_bucket=trunc("start", output_field=DateField()), s_kind=F("kind"), s_council=F("council_id")
+            ),
+            edges.filter(part_months).values(
+                s_bucket=trunc("date", output_field=DateField()), s_kind=F("kind"), s_council=F("council_id")
+            ),
+        )
+        parts.append(
+            (
+                "SELECT s_bucket, s_kind, COUNT(DISTINCT s_council) AS s_councils "
+                f"FROM ({rows}) AS clipped GROUP BY s_bucket, s_kind",
+                params,
+            )
+        )
+    if not parts:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sql for sql, _ in parts), tuple(p for _, ps in parts for p in ps))
+        return {(as_date(bucket), kind): n for bucket, kind, n in cursor.fetchall()}
 
 
 def coverage(
@@ -131,7 +151,9 @@ def coverage(
     (and group), the councils that existed and those engaged (``engaged_between``: one index
     probe per council and period), so the cost follows the number of councils and periods,
     not of engagements. By kind of engagement a council can count in several groups, so the
-    period's engagements are grouped instead (one more query, whose cost grows with them).
+    councils are counted from the summary of held engagements by council, kind and month or
+    quarter instead (``KindSummary``: one more query, whose cost follows councils × periods ×
+    kinds, plus the engagements of any part-months at the period's edges).
     """
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
@@ -147,10 +169,7 @@ def coverage(
     }
     out: list[CoverageRow] = []
     if by == "engagement_kind":
-        engagements = Engagement.objects.held().between(start, end)
-        if councils is not None:
-            engagements = engagements.filter(council__in=councils)
-        engaged = _engaged_by_kind(engagements, period)
+        engaged = _engaged_by_kind(periods, period, councils)
         existing = register.aggregate(**counts)
         for i, p in enumerate(periods):
             bucket = period_start(p.start, period)

@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from engagements.models import Council
-from engagements.selectors import includes_demo, take_up_by_offer, themes_with_take_up, with_offers
+from engagements.take_up import includes_demo, take_up_by_offer, themes_with_take_up, with_offers
 from lga_portal.csv_export import csv_download
+from lga_portal.periods import Period, period_start
 from metrics.coverage import coverage_breakdown
 from metrics.forms import CoverageForm, NeedsForm, PeriodForm, SurveyOptionsForm, SurveyRoundsUploadForm
 from metrics.highlights import highlights_csv_rows, highlights_report
@@ -31,7 +32,7 @@ from metrics.indicators import indicator_summary, indicators_by_theme
 from metrics.models import Indicator, Observation, Survey
 from metrics.needs import unmet_needs
 from metrics.permissions import can_import_survey_rounds, can_view_coverage, can_view_unmet_needs
-from metrics.selectors import CoverageRow, Period, councils_not_engaged, period_start
+from metrics.selectors import CoverageRow, councils_not_engaged
 from metrics.services import SurveyImportRefused, survey_rounds_import
 from metrics.survey_import import template_csv
 from metrics.surveys import change_tables, survey_table

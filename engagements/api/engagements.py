@@ -36,7 +36,7 @@ from engagements.permissions import (
 from engagements.services import EngagementConflict, engagement_archive, engagement_create, engagement_update
 from lga_portal.api.exceptions import Conflict
 from lga_portal.api.fields import LinkField
-from lga_portal.api.pagination import CountedApart, ModifiedCursorPagination, check_paging
+from lga_portal.api.pagination import KeysetPageNumberPagination, ModifiedCursorPagination, Projected, check_paging
 from lga_portal.api.renderers import CHUNK_ROWS, streaming_csv_rows_response
 from lga_portal.api.schema import ConflictSerializer
 from lga_portal.api.views import ModelViewSet
@@ -206,6 +206,7 @@ def _conflict(conflict: EngagementConflict) -> Conflict:
 class EngagementViewSet(ModelViewSet):
     permission_classes = [EngagementAccess]
     filterset_class = EngagementFilter
+    pagination_class = KeysetPageNumberPagination
     csv_actions = ("list", "feed")
 
     def get_serializer_class(self):
@@ -223,7 +224,7 @@ class EngagementViewSet(ModelViewSet):
         engagements = self.filter_queryset(Engagement.objects.live())
         if self.wants_csv():
             return self.csv_response(engagements)
-        page = self.paginate_queryset(CountedApart(rows.projection(engagements, request.user), counted=engagements))
+        page = self.paginate_queryset(Projected(engagements, lambda window: rows.projection(window, request.user)))
         return self.get_paginated_response(self.get_serializer().represent(page))
 
     def csv_response(self, queryset):

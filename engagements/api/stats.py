@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from engagements.models import Engagement
-from engagements.selectors import offers_with_take_up, themes_with_take_up
+from engagements.take_up import offers_with_take_up, themes_with_take_up
 from lga_portal.api.params import PeriodParamsSerializer, read_params
 from lga_portal.api.views import AggregateViewSet
 

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from engagements import intelligence, permissions, selectors
+from engagements import intelligence, permissions
 from engagements.forms import DismissSuggestionForm, apply_service_errors
 from engagements.intelligence_services import suggestion_dismiss
 from engagements.models import Council
+from engagements.timeline import offers_taken_up_by_council
 from engagements.workspace.access import paginate, workspace_view
 
 ENGAGEMENTS_PER_PAGE = 20
@@ -45,7 +46,7 @@ def _render_council(request: HttpRequest, council: Council, *, dismiss_form: Dis
     requests = list(
         visible_requests.select_related("offer", "engagement").order_by("-created_at")[: REQUESTS_SHOWN + 1]
     )
-    offers_taken_up, offers_taken_up_count = selectors.offers_taken_up_by_council(council)
+    offers_taken_up, offers_taken_up_count = offers_taken_up_by_council(council)
     can_dismiss = permissions.can_dismiss_suggestions(user, council)
     failed_offer = dismiss_form.data.get("offer") if dismiss_form is not None else None
     suggestions = [

@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from engagements import intelligence, permissions, selectors
+from engagements import dashboard_selectors, intelligence, permissions
 from engagements.filters import CouncilFilter, EngagementFilter
+from engagements.follow_ups import RECENTLY_OVERDUE_DAYS, follow_ups_due, long_overdue_follow_ups
 from engagements.models import Council, Engagement, SupportRequest
 from engagements.workspace.access import paginate, query_string, sort_from, workspace_view
 
@@ -60,11 +61,13 @@ def adviser_dashboard(request: HttpRequest) -> HttpResponse:
             SupportRequest.objects.none(),
         )
 
-    sort, descending = sort_from(request.GET, selectors.DASHBOARD_SORTS, selectors.DASHBOARD_DEFAULT_SORT)
-    rows = selectors.dashboard_councils(councils, today=today, sort=sort, descending=descending)
-    this_quarter, last_quarter = selectors.dashboard_coverage(rows, today=today)
-    follow_ups = list(selectors.follow_ups_due(engagements, today=today)[: LIST_LIMIT + 1])
-    long_overdue = selectors.long_overdue_follow_ups(engagements, today=today).count()
+    sort, descending = sort_from(
+        request.GET, dashboard_selectors.DASHBOARD_SORTS, dashboard_selectors.DASHBOARD_DEFAULT_SORT
+    )
+    rows = dashboard_selectors.dashboard_councils(councils, today=today, sort=sort, descending=descending)
+    this_quarter, last_quarter = dashboard_selectors.dashboard_coverage(rows, today=today)
+    follow_ups = list(follow_ups_due(engagements, today=today)[: LIST_LIMIT + 1])
+    long_overdue = long_overdue_follow_ups(engagements, today=today).count()
     waiting = list(requests.open().with_related().order_by("created_at")[: LIST_LIMIT + 1])
     quiet = intelligence.councils_gone_quiet(councils, today=today)
     return render(
@@ -84,7 +87,7 @@ def adviser_dashboard(request: HttpRequest) -> HttpResponse:
             "follow_ups": follow_ups[:LIST_LIMIT],
             "more_follow_ups": len(follow_ups) > LIST_LIMIT,
             "long_overdue": long_overdue,
-            "recently_overdue_days": selectors.RECENTLY_OVERDUE_DAYS,
+            "recently_overdue_days": RECENTLY_OVERDUE_DAYS,
             "due_this_week": today + datetime.timedelta(days=7),
             "waiting_requests": waiting[:LIST_LIMIT],
             "more_requests": len(waiting) > LIST_LIMIT,

@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from engagements.models import Engagement
 from lga_portal.api.params import PeriodParamsSerializer, read_params
 from lga_portal.api.views import AggregateViewSet
+from lga_portal.periods import PERIODS
 from metrics.models import Measure, Result, Survey
-from metrics.selectors import GROUPINGS, PERIODS, coverage, survey_trends
+from metrics.selectors import GROUPINGS, coverage, survey_trends
 
 
 class CoverageParamsSerializer(PeriodParamsSerializer):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from engagements.models import EngagementStatus
-from engagements.selectors import offers_with_take_up
+from engagements.take_up import offers_with_take_up
 from metrics.models import Observation, Result
 from metrics.selectors import coverage
 from tests.factories import EngagementFactory

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from engagements.models import DEMO_IMPORT_PREFIX, Adviser, Channel, Council, Engagement, EngagementKind
+from engagements.summaries import refresh_summaries_for
 from lga_portal import roles
 from offers.models import Offer
 from tests.browser.axe import assert_no_axe_violations, axe_violations, format_violations
@@ -185,6 +186,7 @@ def demo_take_up_everywhere(seeded_live_server):
     Engagement.offers.through.objects.bulk_create(
         Engagement.offers.through(engagement_id=e.pk, offer_id=offers[n // 3].pk) for n, e in enumerate(engagements)
     )
+    refresh_summaries_for(e.pk for e in engagements)  # written around the services, as a bulk load is
     return seeded_live_server
 
 

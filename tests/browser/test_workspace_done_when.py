@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from engagements.demo import load_demo
 from engagements.models import Adviser, Engagement, EngagementStatus
-from engagements.selectors import quarter_of
 from engagements.services import engagement_archive
+from lga_portal.periods import quarter_of
 from tests.browser.workspace import PASSWORD, check, sign_in
 from tests.factories import SupportRequestFactory
 

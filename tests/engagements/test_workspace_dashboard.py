@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagements.models import ContactRole, Council, Engagement, EngagementStatus, Region
-from engagements.selectors import quarter_of
 from engagements.services import engagement_archive, support_request_acknowledge
+from lga_portal.periods import quarter_of
 from tests.engagements.conftest import ALICE_COUNCILS
 from tests.factories import EngagementFactory, SupportRequestFactory
 
@@ -317,7 +317,7 @@ def test_the_timeline_makes_a_fixed_number_of_queries(client_as, alice, hartlepo
 
 
 def test_the_timeline_lists_the_offers_most_recently_taken_up_and_how_many_in_all(client_as, alice, hartlepool):
-    from engagements.selectors import OFFERS_TAKEN_UP_SHOWN
+    from engagements.timeline import OFFERS_TAKEN_UP_SHOWN
     from offers.models import Offer
 
     offers = list(Offer.objects.order_by("slug")[: OFFERS_TAKEN_UP_SHOWN + 5])

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from engagements.history import engagement_history
-from engagements.selectors import quarter_of
 from engagements.services import engagement_archive, engagement_update, support_request_close
+from lga_portal.periods import quarter_of
 from tests.factories import EngagementFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db

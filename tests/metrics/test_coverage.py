@@ -12,16 +12,17 @@ from engagements.models import (
     Region,
     held_condition,
 )
-from engagements.selectors import (
+from engagements.services import engagement_archive
+from engagements.take_up import (
     offer_take_up,
     take_up_by_offer,
     take_up_by_theme,
     take_up_summary,
     themes_with_take_up,
 )
-from engagements.services import engagement_archive
+from lga_portal.periods import periods_between
 from metrics.coverage import coverage_breakdown
-from metrics.selectors import councils_not_engaged, coverage, periods_between
+from metrics.selectors import councils_not_engaged, coverage
 from offers.models import Offer
 from tests.factories import AdviserFactory, EngagementFactory
 

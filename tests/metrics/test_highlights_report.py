@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from engagements.models import DEMO_IMPORT_PREFIX, Adviser, Channel, Council, Engagement, EngagementKind
+from engagements.summaries import refresh_summaries_for
 from metrics.formatting import format_date, format_span, indicator_value
 from metrics.forms import DATE_INVALID, PERIOD_REVERSED, PERIOD_TOO_LONG
 from metrics.highlights import DEMO_LABEL
@@ -304,6 +305,8 @@ def pilot_theme():
             council=council, adviser=adviser, date=day, kind=EngagementKind.PANEL, channel=Channel.VIDEO
         )
         engagement.offers.add(launched)
+    # Written around the services, as a bulk load is: the summaries are brought up to date as one does.
+    refresh_summaries_for(Engagement.objects.values_list("pk", flat=True))
     return theme
 
 

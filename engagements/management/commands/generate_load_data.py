@@ -31,6 +31,7 @@ from engagements.models import (
     ThemeEvent,
 )
 from engagements.seed import load_contact_roles, load_register
+from engagements.summaries import summaries_rebuild
 from engagements.theme_events import theme_events_rebuild
 from lga_portal.seeding import Seeder
 from offers.models import Delivery, Offer, OfferStatus, Theme
@@ -99,6 +100,8 @@ class Command(BaseCommand):
         # The rows went in around the services, so their theme events are written here, all at once.
         events = theme_events_rebuild()
         self.stdout.write(f"  {events:,} theme events ({time.monotonic() - started:.0f} s)")
+        summaries = summaries_rebuild()
+        self.stdout.write(f"  {summaries:,} monthly summary rows ({time.monotonic() - started:.0f} s)")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -123,6 +126,7 @@ class Command(BaseCommand):
                 through.objects.filter(engagement__in=load).delete()
             ThemeEvent.objects.filter(engagement__in=load)._raw_delete(ThemeEvent.objects.db)
             load._raw_delete(load.db)
+            summaries_rebuild()
             Offer.objects.filter(slug__startswith="load-offer-").delete()
         self.stdout.write("Cleared earlier load data.")
 
