@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Min, Q
 
 from engagements.models import Council
 from engagements.selectors import includes_demo, take_up_summary
-from metrics.formatting import format_span, in_sentence, indicator_value, plain_number
+from metrics.formatting import in_sentence, indicator_value, plain_number
 from metrics.models import Observation
 from metrics.selectors import CoverageRow, Period, councils_not_engaged, coverage
 from metrics.surveys import RoundHighlights, survey_rounds_between
@@ -69,7 +69,7 @@ class ThemeHighlights:
         """The first few headline figures as a sentence reads them, in the published wording:
         "councils receiving bespoke support: over 45 councils (1 April to 30 September 2020)"."""
         return [
-            f"{in_sentence(o.indicator.name)}: {observation_wording(o)} ({format_span(o.period_start, o.date)})"
+            f"{in_sentence(o.indicator.name)}: {observation_wording(o)} ({o.when})"
             for o in self.observations[:FIGURES_IN_WORDS]
         ]
 
