@@ -57,9 +57,7 @@ def format_month_span(start: datetime.date | None, end: datetime.date) -> str:
 Period = tuple[datetime.date | None, datetime.date]
 
 
-def format_date(
-    day: datetime.date | None, precision: str = DatePrecision.DAY, *, period: Period | None = None
-) -> str:
+def format_date(day: datetime.date | None, precision: str = DatePrecision.DAY, *, period: Period | None = None) -> str:
     """A date written no more exactly than it is known.
 
     ``period`` is the (start, end) of the document a period-only date comes from; without it a

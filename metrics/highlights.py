@@ -20,6 +20,7 @@ from django.db.models import Count, Max, Min, Q
 
 from engagements.models import Council
 from engagements.selectors import includes_demo, take_up_summary
+from lga_portal.dates import DatePrecision
 from metrics.formatting import in_sentence, indicator_value, plain_number
 from metrics.models import Observation
 from metrics.selectors import CoverageRow, Period, councils_not_engaged, coverage
@@ -303,7 +304,8 @@ def _csv_figures(report: HighlightsReport) -> Iterator[list[str]]:
                     "Launched on",
                     _iso(offer.launched_on),
                     "date",
-                    "",
+                    # How exactly the date is known: "by September 2020" for one the report does not give.
+                    "" if offer.launched_on_precision == DatePrecision.DAY else offer.launched_display,
                     start,
                     end,
                     source,

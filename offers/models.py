@@ -25,7 +25,7 @@ class Source(TimeStampedModel):
     published_on_precision = models.CharField(
         max_length=10,
         choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
+        default=DatePrecision.MONTH,
         help_text="How exactly the publication date is known (the documents are undated: most are approximate).",
     )
     covers_from = models.DateField(null=True, blank=True, help_text="First day of the period the document covers.")
@@ -206,7 +206,7 @@ class Offer(PublicIdModel, TimeStampedModel):
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
         help_text="How exactly the launch date is known: a day, a month, around a month, or only by a "
-        "document's date (then the launch date is that date, written \"by …\").",
+        'document\'s date (then the launch date is that date, written "by …").',
     )
     last_reviewed_on = models.DateField(
         null=True, blank=True, help_text="When an editor last checked the offer is still true."

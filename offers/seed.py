@@ -242,7 +242,9 @@ def load_publications(seeder: Seeder, path: Path = PUBLICATIONS_FILE) -> None:
                 "published_on_precision", required=False, default=DatePrecision.DAY, choices=DatePrecision.values
             ),
             "url": rec.get("url", required=False, default=""),
-            "source": lookup(rec, sources, "source", rec.get("source", required=False, default=default_source), "source"),
+            "source": lookup(
+                rec, sources, "source", rec.get("source", required=False, default=default_source), "source"
+            ),
             "order": order,
         }
         seeder.sync(Publication, slug, {"slug": slug}, values)

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('metrics', '0001_initial'),
+        ("metrics", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='observation',
-            name='date_precision',
-            field=models.CharField(choices=[('day', 'Day (the source gives the day)'), ('month', 'Month (the source gives only the month)'), ('around', 'Approximate (around that month)'), ('period', 'Period only (sometime in the period the source covers)')], default='day', help_text='How exactly the document dates the figure: to the day, the month, or only by the period it covers (a figure the report gives without a date).', max_length=10),
+            model_name="observation",
+            name="date_precision",
+            field=models.CharField(
+                choices=[
+                    ("day", "Day (the source gives the day)"),
+                    ("month", "Month (the source gives only the month)"),
+                    ("around", "Approximate (around that month)"),
+                    ("period", "Period only (sometime in the period the source covers)"),
+                ],
+                default="day",
+                help_text="How exactly the document dates the figure: to the day, the month, or only by the period it covers (a figure the report gives without a date).",
+                max_length=10,
+            ),
         ),
     ]
