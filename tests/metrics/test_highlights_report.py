@@ -85,8 +85,7 @@ def test_march_to_september_2020_holds_the_seed_figures_of_the_window_and_none_o
     ]:
         assert item in shown or item.split(":")[0] not in {i.split(":")[0] for i in shown}, item
     assert (
-        "Councils supported by Finance Improvement and Sustainability Advisers: 30 councils (September 2020)"
-        in shown
+        "Councils supported by Finance Improvement and Sustainability Advisers: 30 councils (September 2020)" in shown
     )
     assert "Signed coaching agreements for councillors: 44 (June 2020)" in shown
     # And none of the November report's: 46 councils, 65 agreements, 444 coaching hours.
