@@ -13,7 +13,9 @@ MANAGERS = "Managers"
 
 CATALOGUE_MODELS = [
     "offers.offer",
+    "offers.offertoreview",
     "offers.offeritem",
+    "offers.publication",
     "offers.theme",
     "offers.audience",
     "offers.format",

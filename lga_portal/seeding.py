@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from lga_portal.models import SeedRecord
 
@@ -146,13 +147,17 @@ class Seeder:
         m2m: dict[str, list[models.Model]] | None = None,
         children: tuple[Callable[[models.Model], Any], Callable[[models.Model], None]] | None = None,
         child_data: Any = None,
+        initial: dict[str, Any] | None = None,
     ) -> models.Model | None:
         """Make the row found by ``lookup_fields`` hold ``values`` (and ``m2m``, ``children``).
 
         ``children`` is a pair (read current child data, write desired child data) for
-        rows that own ordered children, such as an offer's items.
+        rows that own ordered children, such as an offer's items. ``initial`` values are written
+        when the row is created and later only into fields that are still empty; staff own them
+        from then on (an offer's review dates, say), so they are not part of the fingerprint.
         """
         m2m = m2m or {}
+        initial = initial or {}
         label = model._meta.label_lower
         desired = {**lookup_fields, **values, **{f"m2m:{k}": v for k, v in m2m.items()}}
         if children:
@@ -165,7 +170,7 @@ class Seeder:
             if record is not None and not self.force:
                 self._keep(label, key, "deleted since it was seeded")
                 return None
-            obj = model(**lookup_fields, **values)
+            obj = model(**lookup_fields, **values, **initial)
             self._validate(obj, label, key)
             obj.save()
             self._write_relations(obj, m2m, children)
@@ -176,6 +181,7 @@ class Seeder:
                 self.counts[f"{label} unchanged"] += 1
             elif record is not None and record.fingerprint != current_fp and not self.force:
                 self._keep(label, key, "changed since it was seeded")
+                self._fill_empty(obj, initial)
                 return obj
             else:
                 for name, value in values.items():
@@ -184,8 +190,20 @@ class Seeder:
                 obj.save()
                 self._write_relations(obj, m2m, children)
                 self.counts[f"{label} updated"] += 1
+        self._fill_empty(obj, initial)
         SeedRecord.objects.update_or_create(model=label, key=key, defaults={"fingerprint": wanted_fp})
         return obj
+
+    @staticmethod
+    def _fill_empty(obj: models.Model, initial: dict[str, Any]) -> None:
+        empty = {name: value for name, value in initial.items() if getattr(obj, name) in (None, "")}
+        if not empty:
+            return
+        if any(f.name == "modified_at" for f in obj._meta.fields):
+            empty["modified_at"] = timezone.now()  # pages showing the new values are not served from cache
+        type(obj)._default_manager.filter(pk=obj.pk).update(**empty)
+        for name, value in empty.items():
+            setattr(obj, name, value)
 
     @staticmethod
     def _validate(obj: models.Model, label: str, key: str) -> None:

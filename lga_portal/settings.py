@@ -302,6 +302,8 @@ SPECTACULAR_SETTINGS = {
         "SupportRequestStatusEnum": "engagements.models.SupportRequestStatus",
         "IndicatorUnitEnum": "metrics.models.IndicatorUnit",
         "IndicatorMeasureEnum": "metrics.models.IndicatorMeasure",
+        "DatePrecisionEnum": "lga_portal.dates.DatePrecision",
+        "PublicationKindEnum": "offers.models.PublicationKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

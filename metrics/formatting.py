@@ -9,6 +9,7 @@ import datetime
 import re
 from decimal import Decimal
 
+from lga_portal import dates
 from metrics.models import IndicatorUnit
 
 MINUS = "\u2212"  # a true minus sign reads as "minus" in screen readers and lines up with "+"
@@ -62,29 +63,15 @@ def change_words(change: Decimal | float | int | None, unit: str = "percentage p
     return f"{'up' if number > 0 else 'down'} {format_number(abs(number))} {single}"
 
 
-def format_date(day: datetime.date | None) -> str:
-    return "" if day is None else f"{day.day} {day:%B %Y}"
-
-
-def format_short_date(day: datetime.date | None) -> str:
-    return "" if day is None else f"{day.day} {day:%b %Y}"
-
-
-def format_period(start: datetime.date, end: datetime.date) -> str:
-    """ "1 March to 30 September 2020", or with both years when they differ."""
-    if start.year == end.year:
-        return f"{start.day} {start:%B} to {format_date(end)}"
-    return f"{format_date(start)} to {format_date(end)}"
+# Dates are written by lga_portal.dates, the one place that knows how exactly each is known.
+format_date = dates.format_day
+format_short_date = dates.format_short_day
+format_period = dates.format_day_span
 
 
 def format_span(start: datetime.date | None, end: datetime.date) -> str:
     """When a figure applies: "June 2020" for a whole month, "1 April to 30 September 2020", or the day."""
-    if start is None or start == end:
-        return format_date(end)
-    next_day = end + datetime.timedelta(days=1)
-    if start.day == 1 and next_day.day == 1 and (start.year, start.month) == (end.year, end.month):
-        return f"{end:%B %Y}"
-    return format_period(start, end)
+    return dates.format_span(start, end)
 
 
 def in_sentence(name: str) -> str:

@@ -20,8 +20,9 @@ from django.db.models import Count, Max, Min, Q
 
 from engagements.models import Council
 from engagements.take_up import includes_demo, take_up_summary
+from lga_portal.dates import DatePrecision
 from lga_portal.periods import Period
-from metrics.formatting import format_span, in_sentence, indicator_value, plain_number
+from metrics.formatting import in_sentence, indicator_value, plain_number
 from metrics.models import Observation
 from metrics.selectors import CoverageRow, councils_not_engaged, coverage
 from metrics.surveys import RoundHighlights, survey_rounds_between
@@ -70,7 +71,7 @@ class ThemeHighlights:
         """The first few headline figures as a sentence reads them, in the published wording:
         "councils receiving bespoke support: over 45 councils (1 April to 30 September 2020)"."""
         return [
-            f"{in_sentence(o.indicator.name)}: {observation_wording(o)} ({format_span(o.period_start, o.date)})"
+            f"{in_sentence(o.indicator.name)}: {observation_wording(o)} ({o.when})"
             for o in self.observations[:FIGURES_IN_WORDS]
         ]
 
@@ -304,7 +305,8 @@ def _csv_figures(report: HighlightsReport) -> Iterator[list[str]]:
                     "Launched on",
                     _iso(offer.launched_on),
                     "date",
-                    "",
+                    # How exactly the date is known: "by September 2020" for one the report does not give.
+                    "" if offer.launched_on_precision == DatePrecision.DAY else offer.launched_display,
                     start,
                     end,
                     source,

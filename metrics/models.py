@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from lga_portal import dates
+from lga_portal.dates import DatePrecision
 from lga_portal.models import TimeStampedModel
 from offers.models import Offer, Source, Theme
 
@@ -211,6 +213,13 @@ class Observation(TimeStampedModel):
     )
     date = models.DateField(help_text="The date the figure refers to (end of its period).")
     period_start = models.DateField(null=True, blank=True, help_text="Start of the period, for figures that cover one.")
+    date_precision = models.CharField(
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How exactly the document dates the figure: to the day, the month, or only by the period it "
+        "covers (a figure the report gives without a date).",
+    )
     value = models.DecimalField(max_digits=14, decimal_places=2, help_text="The figure.")
     qualifier = models.CharField(
         max_length=40, blank=True, help_text='The published hedge, e.g. "over", "nearly", "299–430".'
@@ -235,3 +244,10 @@ class Observation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value} on {self.date}"
+
+    @property
+    def when(self) -> str:
+        """When the figure applies, no more exactly than its document says: "15 July 2020",
+        "June 2020", "April to September 2020", or "March to September 2020" for a figure the
+        report gives without a date (the period the report covers)."""
+        return dates.format_span(self.period_start, self.date, self.date_precision, period=self.source.period)

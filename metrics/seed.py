@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from lga_portal.dates import DatePrecision, is_month_end
 from lga_portal.seeding import Record, Seeder, load_yaml, lookup, records
 from metrics.models import Indicator, IndicatorMeasure, IndicatorUnit, Measure, Observation, Result, Survey, SurveyRound
 from offers.models import Offer, Source, Theme
@@ -97,15 +98,36 @@ def load_indicators(seeder: Seeder, path: Path = INDICATORS_FILE) -> None:
             if day in dates:
                 raise obs.fail(f"a second observation dated {day}")
             dates.add(day)
+            period_start = obs.get("period_start", datetime.date, required=False)
+            source = lookup(obs, sources, "source", obs.get("source"), "source")
+            precision = obs.get("date_precision", required=False, choices=DatePrecision.values)
             seeder.sync(
                 Observation,
                 f"{slug}/{day.isoformat()}",
                 {"indicator": indicator, "date": day},
                 {
-                    "period_start": obs.get("period_start", datetime.date, required=False),
+                    "period_start": period_start,
+                    "date_precision": precision or observation_precision(day, period_start, source),
                     "value": obs.get("value", Decimal),
                     "qualifier": str(obs.get("qualifier", (str, int), required=False, default="")),
                     "note": obs.get("note", required=False, default=""),
-                    "source": lookup(obs, sources, "source", obs.get("source"), "source"),
+                    "source": source,
                 },
             )
+
+
+def observation_precision(day: datetime.date, period_start: datetime.date | None, source) -> str:
+    """How exactly a figure is dated, by the conventions of metrics/data/indicators.yaml.
+
+    A figure the report gives without a date carries the report's end date: it is known only
+    for the period the report covers (or, for the undated support offer, around its date).
+    Month ends ("as of September", "in June", "since April") are known to the month; the rest
+    (an event "on 13 October") to the day.
+    """
+    if period_start is None and day == source.covers_to:
+        return DatePrecision.PERIOD
+    if period_start is None and source.covers_to is None and day == source.published_on:
+        return DatePrecision.AROUND
+    if is_month_end(day) and (period_start is None or period_start.day == 1):
+        return DatePrecision.MONTH
+    return DatePrecision.DAY

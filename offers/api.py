@@ -1,16 +1,26 @@
-"""The catalogue's REST API: themes, offers, audiences and formats (public, read-only)."""
+"""The catalogue's REST API: themes, offers, audiences, formats and publications (public, read-only)."""
 
 from __future__ import annotations
 
 import django_filters
 from django.db.models import Count, Q
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, serializers
 
 from lga_portal.api.fields import LinkField
 from lga_portal.api.filters import ChoicesFilter, DateTimeFilter, OrderingFilter, RelatedFilter
 from lga_portal.api.views import ReadOnlyViewSet
-from offers.models import SEARCH_MAX_LENGTH, Audience, Delivery, Format, Offer, OfferStatus, Theme
+from offers.models import (
+    SEARCH_MAX_LENGTH,
+    Audience,
+    Delivery,
+    Format,
+    Offer,
+    OfferStatus,
+    Publication,
+    PublicationKind,
+    Theme,
+)
 
 
 def sees_unpublished(user) -> bool:
@@ -94,6 +104,12 @@ class OfferSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(
         slug_field="key", read_only=True, help_text="Key of the LGA document the offer first appears in."
     )
+    launched = serializers.CharField(
+        source="launched_display",
+        read_only=True,
+        help_text='The launch date written no more exactly than known: "15 July 2020", "July 2020", '
+        '"around July 2020", "by November 2020"; empty when not known.',
+    )
 
     class Meta:
         model = Offer
@@ -117,11 +133,68 @@ class OfferSerializer(serializers.ModelSerializer):
             "partners",
             "duration",
             "launched_on",
+            "launched_on_precision",
+            "launched",
+            "last_reviewed_on",
+            "last_reviewed_precision",
+            "review_by",
             "source",
             "is_published",
             "created_at",
             "modified_at",
         ]
+
+
+class OfferSummarySerializer(serializers.ModelSerializer):
+    url = LinkField(view_name="api:offer-detail", lookup_field="slug", help_text="The offer in the API.")
+
+    class Meta:
+        model = Offer
+        fields = ["id", "slug", "title", "url"]
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    theme = ThemeSummarySerializer(read_only=True, help_text="The theme it belongs to.")
+    offer = serializers.SerializerMethodField(help_text="The published offer it is part of, or null.")
+    source = serializers.SlugRelatedField(
+        slug_field="key", read_only=True, allow_null=True, help_text="Key of the LGA document that lists it."
+    )
+    published = serializers.CharField(
+        source="published_display",
+        read_only=True,
+        help_text='The publication date written no more exactly than known ("by November 2020"); empty when '
+        "no document gives one.",
+    )
+    url = serializers.SerializerMethodField(help_text="Where it can be read, or null when not known.")
+
+    class Meta:
+        model = Publication
+        fields = [
+            "id",
+            "uuid",
+            "slug",
+            "title",
+            "kind",
+            "summary",
+            "theme",
+            "offer",
+            "published_on",
+            "published_on_precision",
+            "published",
+            "url",
+            "source",
+            "modified_at",
+        ]
+
+    @extend_schema_field(OfferSummarySerializer(allow_null=True))
+    def get_offer(self, obj):
+        if obj.offer is None or not obj.offer.is_published:
+            return None
+        return OfferSummarySerializer(obj.offer, context=self.context).data
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, obj):
+        return obj.url or None
 
 
 # --- filters -----------------------------------------------------------------------------
@@ -183,6 +256,54 @@ class OfferFilter(django_filters.FilterSet):
 
 
 # --- views -------------------------------------------------------------------------------
+
+
+class PublicationFilter(django_filters.FilterSet):
+    theme = RelatedFilter(
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        help_text="Theme slug, e.g. `leadership`; repeat for any of several.",
+    )
+    kind = ChoicesFilter(choices=PublicationKind.choices, help_text="Kind of publication; repeat for several.")
+    offer = RelatedFilter(
+        queryset=Offer.objects.published(),
+        to_field_name="slug",
+        help_text="Slug of the offer the publications belong to; repeat for any of several.",
+    )
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Words that must all appear in the title or summary (any case).",
+    )
+    ordering = OrderingFilter(
+        fields=(("title", "title"), ("published_on", "published_on"), ("modified_at", "modified_at")),
+        help_text="Sort by this field; prefix with - for descending. Default: as the source lists them.",
+    )
+
+    class Meta:
+        model = Publication
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List publications",
+        description="The LGA's guides, workbooks, reports and papers, each with its theme, the offer it belongs to "
+        "and its date as exactly as known. Filter by theme, kind, offer; search by words.",
+    ),
+    retrieve=extend_schema(summary="One publication"),
+)
+class PublicationViewSet(ReadOnlyViewSet):
+    serializer_class = PublicationSerializer
+    permission_classes = [permissions.AllowAny]
+    lookup_field = "slug"
+    filterset_class = PublicationFilter
+
+    def get_queryset(self):
+        return Publication.objects.for_listing().order_by("order", "title", "id")
 
 
 @extend_schema_view(

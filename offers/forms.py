@@ -6,7 +6,7 @@ from django import forms
 from django.utils.http import urlencode
 
 from lga_portal.forms import FilterChoiceField, FilterMultipleChoiceField, SearchField
-from offers.models import SEARCH_MAX_LENGTH, Audience, Delivery, Format, OfferStatus, Theme
+from offers.models import SEARCH_MAX_LENGTH, Audience, Delivery, Format, OfferStatus, PublicationKind, Theme
 from offers.selectors import SORT_CHOICES, SORT_RELEVANCE
 
 # Query-string names, in the order a link lists them (DESIGN.md's URL contract).
@@ -79,6 +79,35 @@ class CatalogueFilterForm(forms.Form):
         """The cleaned search and filters as a query string (unknown values gone), minus ``without``."""
         pairs = []
         for name in ("q", "exact", *FILTER_NAMES, "sort"):
+            if name in without:
+                continue
+            value = self.cleaned_data[name]
+            for item in value if isinstance(value, list) else [value]:
+                if item:
+                    pairs.append((name, item))
+        return urlencode(pairs)
+
+
+class PublicationFilterForm(forms.Form):
+    """Search words and filters for /publications/. Always valid: bad values are dropped."""
+
+    q = SearchField(max_chars=SEARCH_MAX_LENGTH, label="Search publications")
+    theme = FilterMultipleChoiceField(label="Theme")
+    kind = FilterMultipleChoiceField(label="Kind of publication", choices=PublicationKind.choices)
+
+    NAMES = ("q", "theme", "kind")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = list(Theme.objects.order_by("order", "name").values_list("slug", "name"))
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.cleaned_data["theme"] or self.cleaned_data["kind"])
+
+    def query_string(self, *, without: tuple[str, ...] = ()) -> str:
+        pairs = []
+        for name in self.NAMES:
             if name in without:
                 continue
             value = self.cleaned_data[name]

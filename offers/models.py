@@ -1,9 +1,14 @@
 """The catalogue: themes, offers, what each includes, who it is for and what form it takes."""
 
+import datetime
+
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from lga_portal import dates
+from lga_portal.dates import DatePrecision
 from lga_portal.models import PublicIdModel, ReferenceModel, TimeStampedModel
 
 # Queries longer than this are cut before they reach the database.
@@ -16,7 +21,15 @@ class Source(TimeStampedModel):
     key = models.SlugField(max_length=60, unique=True, help_text="Stable identifier, e.g. highlights-2020-11.")
     title = models.CharField(max_length=300, help_text="The document's title.")
     filename = models.CharField(max_length=120, blank=True, help_text="File name of the document as received.")
-    published_on = models.DateField(null=True, blank=True, help_text="When the document was published (approximate).")
+    published_on = models.DateField(null=True, blank=True, help_text="When the document was published, if known.")
+    published_on_precision = models.CharField(
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.MONTH,
+        help_text="How exactly the publication date is known (the documents are undated: most are approximate).",
+    )
+    covers_from = models.DateField(null=True, blank=True, help_text="First day of the period the document covers.")
+    covers_to = models.DateField(null=True, blank=True, help_text="Last day of the period the document covers.")
     url = models.URLField(blank=True, help_text="Where the document can be read online, if anywhere.")
 
     class Meta:
@@ -24,6 +37,26 @@ class Source(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def period(self) -> dates.Period | None:
+        """The (start, end) of the period the document covers, if it says."""
+        return (self.covers_from, self.covers_to) if self.covers_to else None
+
+    @property
+    def published_display(self) -> str:
+        """ "around July 2020": the publication date, no more exactly than it is known."""
+        return dates.format_date(self.published_on, self.published_on_precision)
+
+    @property
+    def current_as_of(self) -> tuple[datetime.date | None, str]:
+        """Up to when the document describes things, with that date's precision.
+
+        The end of the period it reports on, to the month; else its (approximate) publication date.
+        """
+        if self.covers_to:
+            return self.covers_to, DatePrecision.MONTH
+        return self.published_on, self.published_on_precision
 
 
 class Theme(PublicIdModel, TimeStampedModel):
@@ -89,12 +122,33 @@ class Delivery(models.TextChoices):
     ONLINE_RESOURCE = "online_resource", "Online resource"
 
 
+# An offer reviewed today is next due for review this many months later.
+REVIEW_INTERVAL_MONTHS = 12
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day when it is shorter: 29 Feb → 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)  # unreachable: every month has 28 days
+
+
 class OfferQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
     def available(self):
         return self.filter(status=OfferStatus.AVAILABLE)
+
+    def past_review_date(self, today: datetime.date | None = None):
+        """Offers whose review-by date has passed (or that have none): the editors' queue."""
+        today = today or timezone.localdate()
+        return self.filter(models.Q(review_by__lt=today) | models.Q(review_by__isnull=True))
 
     def with_related(self):
         """Everything a list or detail of offers shows, in a fixed number of queries."""
@@ -147,6 +201,25 @@ class Offer(PublicIdModel, TimeStampedModel):
         max_length=120, blank=True, help_text='How long it takes, as a phrase ("2–3 hours", "2–3 days").'
     )
     launched_on = models.DateField(null=True, blank=True, help_text="When the offer launched or first ran, if known.")
+    launched_on_precision = models.CharField(
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How exactly the launch date is known: a day, a month, around a month, or only by a "
+        'document\'s date (then the launch date is that date, written "by …").',
+    )
+    last_reviewed_on = models.DateField(
+        null=True, blank=True, help_text="When an editor last checked the offer is still true."
+    )
+    last_reviewed_precision = models.CharField(
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How exactly the review date is known (seeded offers are as current as their newest document).",
+    )
+    review_by = models.DateField(
+        null=True, blank=True, db_index=True, help_text="When the offer is next due for review."
+    )
     source = models.ForeignKey(
         Source,
         null=True,
@@ -183,6 +256,37 @@ class Offer(PublicIdModel, TimeStampedModel):
         return reverse("offers:offer_detail", args=[self.slug])
 
     @property
+    def launched_display(self) -> str:
+        """ "15 July 2020", "July 2020", "around July 2020" or "by November 2020"."""
+        return dates.format_date(self.launched_on, self.launched_on_precision)
+
+    @property
+    def last_reviewed_display(self) -> str:
+        """ "Last reviewed on 12 November 2020" (or "in November 2020", "around July 2020")."""
+        if not self.last_reviewed_on:
+            return ""
+        when = dates.format_date(self.last_reviewed_on, self.last_reviewed_precision)
+        if self.last_reviewed_precision == DatePrecision.DAY:
+            return f"Last reviewed on {when}"
+        if self.last_reviewed_precision == DatePrecision.MONTH:
+            return f"Last reviewed in {when}"
+        return f"Last reviewed {when}"
+
+    def is_past_review_date(self, today: datetime.date | None = None) -> bool:
+        return self.review_by is None or self.review_by < (today or timezone.localdate())
+
+    def mark_reviewed(self, *, today: datetime.date | None = None, user=None) -> None:
+        """Record that an editor checked the offer today: next review in 12 months, one history entry."""
+        today = today or timezone.localdate()
+        self.last_reviewed_on = today
+        self.last_reviewed_precision = DatePrecision.DAY
+        self.review_by = add_months(today, REVIEW_INTERVAL_MONTHS)
+        self._change_reason = "Reviewed"
+        if user is not None:
+            self._history_user = user
+        self.save()
+
+    @property
     def effective_contact_email(self) -> str:
         """The offer's own contact, else its theme's; empty means "your principal adviser"."""
         return self.contact_email or self.theme.contact_email
@@ -198,6 +302,15 @@ class Offer(PublicIdModel, TimeStampedModel):
     def save(self, *args, **kwargs):
         self.search_document = self.build_search_document()
         super().save(*args, **kwargs)
+
+
+class OfferToReview(Offer):
+    """The editors' queue in the admin: offers past their review-by date (same rows as Offer)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "offer past its review date"
+        verbose_name_plural = "offers past their review date"
 
 
 class OfferItem(models.Model):
@@ -217,6 +330,79 @@ class OfferItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class PublicationKind(models.TextChoices):
+    GUIDE = "guide", "Guide"
+    WORKBOOK = "workbook", "Workbook"
+    REPORT = "report", "Report"
+    TOOLKIT = "toolkit", "Toolkit"
+    POLICY_PAPER = "policy_paper", "Policy paper"
+
+
+class PublicationQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.select_related("theme", "offer", "source")
+
+    def search(self, q: str):
+        """Publications whose title or summary holds every word of ``q`` (any case)."""
+        publications = self
+        for word in q.split()[:20]:
+            publications = publications.filter(models.Q(title__icontains=word) | models.Q(summary__icontains=word))
+        return publications
+
+
+class Publication(PublicIdModel, TimeStampedModel):
+    """A guide, workbook, report or toolkit the LGA published, with the offer it belongs to."""
+
+    title = models.CharField(max_length=300, help_text="The publication's title, as the LGA gives it.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Stable identifier, used by the API and the seed.")
+    kind = models.CharField(
+        max_length=20, choices=PublicationKind.choices, db_index=True, help_text="What sort of publication it is."
+    )
+    summary = models.TextField(blank=True, help_text="What it covers, where a document says.")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="publications", help_text="The theme it belongs to."
+    )
+    offer = models.ForeignKey(
+        Offer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publications",
+        help_text="The offer it is part of, if any.",
+    )
+    published_on = models.DateField(null=True, blank=True, help_text="When it was published, if a document says.")
+    published_on_precision = models.CharField(
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How exactly the publication date is known.",
+    )
+    url = models.URLField(blank=True, help_text="Where it can be read, if known.")
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="publications",
+        help_text="The document that lists it.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in the source's list; lower first.")
+
+    objects = PublicationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "title"]
+        indexes = [models.Index(fields=["theme", "kind"], name="publication_theme_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def published_display(self) -> str:
+        return dates.format_date(self.published_on, self.published_on_precision)
 
 
 # The search's own models (synonyms, best bets, searches that found nothing), registered with this app.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from lga_portal.http import PageState
-from offers.models import Offer, OfferStatus, Theme
+from offers.models import Offer, OfferStatus, Publication, Theme
 from offers.search import SEARCH_COUNT_CAP, capped_count, search_settings_state, suggest_spelling
 
 SORT_RELEVANCE = "relevance"
@@ -139,3 +139,20 @@ def catalogue_state(*, searching: bool = False) -> PageState:
     if searching:
         parts += search_settings_state()
     return (max(changes) if changes else None, parts)
+
+
+def publication_list(*, q: str = "", themes: Sequence[str] = (), kinds: Sequence[str] = ()) -> QuerySet:
+    """Publications matching every word of ``q`` and any of the themes and kinds, in the list's order."""
+    publications = Publication.objects.for_listing()
+    if themes:
+        publications = publications.filter(theme__slug__in=themes)
+    if kinds:
+        publications = publications.filter(kind__in=kinds)
+    if q:
+        publications = publications.search(q)
+    return publications.order_by("order", "title", "pk")
+
+
+def publications_state() -> PageState:
+    """What /publications/ depends on: the catalogue, whose themes move with every publication change."""
+    return catalogue_state()

@@ -14,4 +14,5 @@ app_name = "offers"
 urlpatterns = [
     path("offers/", views.offer_list, name="offer_list"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),
+    path("publications/", views.publication_list, name="publication_list"),
 ]

@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from lga_portal.http import conditional_for_anonymous
 from offers import selectors
-from offers.forms import FILTER_NAMES, CatalogueFilterForm
-from offers.models import Theme
+from offers.forms import FILTER_NAMES, CatalogueFilterForm, PublicationFilterForm
+from offers.models import Publication, Theme
 from offers.search import zero_result_search_record
 
 OFFERS_PER_PAGE = 20
+PUBLICATIONS_PER_PAGE = 20
 
 
 class CountedPaginator(Paginator):
@@ -67,4 +68,34 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theme = get_object_or_404(Theme, slug=slug)
     offers = selectors.offers_for_listing(theme.offers.all()).order_by("title")
     breadcrumbs = [("Home", "/"), ("Support offers", reverse("offers:offer_list"))]
-    return render(request, "offers/theme_detail.html", {"theme": theme, "offers": offers, "breadcrumbs": breadcrumbs})
+    context = {"theme": theme, "offers": offers, "breadcrumbs": breadcrumbs, "publications": theme.publications.count()}
+    return render(request, "offers/theme_detail.html", context)
+
+
+def _publications_state(request: HttpRequest, *args, **kwargs):
+    return selectors.publications_state()
+
+
+@conditional_for_anonymous(_publications_state)
+def publication_list(request: HttpRequest) -> HttpResponse:
+    """The LGA's publications: search by words, filter by theme and kind, 20 a page."""
+    form = PublicationFilterForm(request.GET)
+    form.is_valid()  # always true: unknown values are dropped, the rest kept
+    data = form.cleaned_data
+    publications = selectors.publication_list(q=data["q"], themes=data["theme"], kinds=data["kind"])
+    count = publications.count()
+    page = CountedPaginator(publications, PUBLICATIONS_PER_PAGE, count=count).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "offers/publication_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "publications": page.object_list,
+            "count": count,
+            "total": Publication.objects.count() if form.has_filters or data["q"] else count,
+            "query_string": form.query_string(),
+            "clear_filters_query_string": form.query_string(without=("theme", "kind")),
+            "breadcrumbs": [("Home", "/")],
+        },
+    )

@@ -17,7 +17,7 @@ from metrics.api.indicators import IndicatorViewSet, ObservationViewSet
 from metrics.api.needs import UnmetNeedsViewSet
 from metrics.api.stats import CoverageViewSet, SurveyTrendViewSet
 from metrics.api.surveys import MeasureViewSet, ResultViewSet, SurveyRoundViewSet, SurveyViewSet
-from offers.api import AudienceViewSet, FormatViewSet, OfferViewSet, ThemeViewSet
+from offers.api import AudienceViewSet, FormatViewSet, OfferViewSet, PublicationViewSet, ThemeViewSet
 
 app_name = "api"
 
@@ -38,6 +38,7 @@ router.register("themes", ThemeViewSet, basename="theme")
 router.register("offers", OfferViewSet, basename="offer")
 router.register("audiences", AudienceViewSet, basename="audience")
 router.register("formats", FormatViewSet, basename="format")
+router.register("publications", PublicationViewSet, basename="publication")
 router.register("regions", RegionViewSet, basename="region")
 router.register("councils", CouncilViewSet, basename="council")
 router.register("advisers", AdviserViewSet, basename="adviser")

@@ -16,6 +16,7 @@ LISTS = [
     "/api/v1/offers/",
     "/api/v1/audiences/",
     "/api/v1/formats/",
+    "/api/v1/publications/",
     "/api/v1/regions/",
     "/api/v1/councils/",
     "/api/v1/advisers/",

@@ -58,6 +58,7 @@ def test_the_root_lists_every_resource(api):
         "offers",
         "audiences",
         "formats",
+        "publications",
         "regions",
         "councils",
         "advisers",

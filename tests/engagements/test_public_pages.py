@@ -160,8 +160,8 @@ def test_offer_page_answers_304_until_the_offer_or_its_take_up_changes(client, h
 def test_offer_page_queries_do_not_grow_with_items_and_audiences(client, django_assert_num_queries):
     offer = Offer.objects.get(slug=COACHING_OFFER)
     url = offer.get_absolute_url()
-    # ETag state (3), offer with theme and source, audiences, formats, items, take-up, related.
-    expected = 9
+    # ETag state (3), offer with theme and source, audiences, formats, items, publications, take-up, related.
+    expected = 10
     with django_assert_num_queries(expected):
         client.get(url)
     OfferItem.objects.bulk_create(OfferItem(offer=offer, text=f"Extra item {i}", order=100 + i) for i in range(40))

@@ -121,7 +121,8 @@ STAFF = {"editor", "manager"}  # only they may use the admin at all
 
 
 # Support requests come only from the public form (its spam checks, its email to the adviser).
-NEVER_ADDED_IN_ADMIN = {"engagements.supportrequest"}
+# The review queue lists existing offers; offers are added on their own admin page.
+NEVER_ADDED_IN_ADMIN = {"engagements.supportrequest", "offers.offertoreview"}
 
 
 def expected_admin(identity: str, label: str, action: str) -> int:

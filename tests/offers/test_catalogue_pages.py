@@ -310,10 +310,10 @@ def test_the_catalogue_makes_the_same_number_of_queries_for_10_and_100_offers(
 
 
 def test_theme_page_queries_do_not_grow_with_its_offers(client, django_assert_num_queries):
-    # ETag state (2), theme, offers, audiences, formats.
+    # ETag state (2), theme, its publications (a count), offers, audiences, formats.
     url = Theme.objects.first().get_absolute_url()
     for n in (3, 60):
         make_offers(n)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             response = client.get(url)
         assert len(response.context["offers"]) == n // 3

@@ -12,12 +12,13 @@ from engagements.seed import load_contact_roles, load_register
 from lga_portal.seeding import DataFileError, Seeder
 from metrics.seed import load_indicators, load_survey
 from offers.search_seed import load_search_vocabulary
-from offers.seed import load_catalogue
+from offers.seed import load_catalogue, load_publications
 
 
 def load_reference_data(seeder: Seeder) -> None:
     """Load every data file the portal ships with, in dependency order."""
     load_catalogue(seeder)
+    load_publications(seeder)
     load_search_vocabulary(seeder)
     load_register(seeder)
     load_contact_roles(seeder)
