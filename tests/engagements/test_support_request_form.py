@@ -4,7 +4,7 @@ import pytest
 from django.core import mail, signing
 
 from engagements.models import Council, SupportRequest
-from engagements.public_forms import (
+from engagements.public.forms import (
     CHOOSE_COUNCIL,
     CONSENT_REQUIRED,
     EMAIL_INVALID,
@@ -13,7 +13,7 @@ from engagements.public_forms import (
     MESSAGE_TOO_LONG,
     REQUEST_FAILED_SPAM_CHECK,
 )
-from engagements.public_views import CONFIRMATION_SALT
+from engagements.public.offer_views import CONFIRMATION_SALT
 from engagements.services import REQUEST_COUNCIL_INACTIVE, REQUEST_RATE_LIMITED
 from offers.models import Offer
 from tests.factories import AdviserFactory
@@ -152,13 +152,13 @@ def test_the_services_offer_refusal_shows_above_the_form(client, hartlepool, mon
     """If the offer is withdrawn between loading and saving, the service's reason is shown."""
     from django.core.exceptions import ValidationError
 
-    from engagements import public_views
+    from engagements.public import offer_views
     from engagements.services import REQUEST_OFFER_UNAVAILABLE
 
     def refuse(**kwargs):
         raise ValidationError({"offer": REQUEST_OFFER_UNAVAILABLE})
 
-    monkeypatch.setattr(public_views, "support_request_create", refuse)
+    monkeypatch.setattr(offer_views, "support_request_create", refuse)
     response = client.post(URL, answers())
     assert response.context["form"].non_field_errors() == [REQUEST_OFFER_UNAVAILABLE]
     assert REQUEST_OFFER_UNAVAILABLE in response.content.decode()
@@ -225,10 +225,10 @@ def test_the_confirmation_address_cannot_be_guessed_or_reused_for_another_offer(
 
 
 def test_an_expired_confirmation_is_not_found(client, hartlepool, django_capture_on_commit_callbacks, monkeypatch):
-    from engagements import public_views
+    from engagements.public import offer_views
 
     location = send(client, django_capture_on_commit_callbacks)["Location"]
-    monkeypatch.setattr(public_views, "CONFIRMATION_MAX_AGE", -1)
+    monkeypatch.setattr(offer_views, "CONFIRMATION_MAX_AGE", -1)
     assert client.get(location).status_code == 404
 
 

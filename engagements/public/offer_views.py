@@ -1,22 +1,17 @@
-"""Public pages that combine the catalogue with councils, advisers and engagements: the home
-page, the offer page, the support request form and its confirmation, and the council register.
-"""
+"""The offer page (with its take-up), the support request form and its confirmation."""
 
 from __future__ import annotations
 
-import re
-
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from engagements import public_selectors
 from engagements.models import SupportRequest
-from engagements.public_forms import CouncilRegisterFilterForm, FindAdviserForm, SupportRequestForm
+from engagements.public import selectors
+from engagements.public.forms import SupportRequestForm
 from engagements.services import (
     support_request_address_count,
     support_request_address_refusal,
@@ -25,10 +20,7 @@ from engagements.services import (
 from lga_portal.http import conditional_for_anonymous
 from lga_portal.rate_limits import client_address
 from offers.models import Offer
-from offers.selectors import newest_offers, related_offers, themes_with_available_counts
-
-COUNCILS_PER_PAGE = 50
-GSS_CODE = re.compile(r"^E\d{8}$")
+from offers.selectors import related_offers
 
 # The confirmation page's address carries the request's reference, signed, so it cannot be
 # guessed or used to read other people's requests; it stops working after a week.
@@ -36,12 +28,8 @@ CONFIRMATION_SALT = "engagements.support-request-sent"
 CONFIRMATION_MAX_AGE = 7 * 24 * 60 * 60
 
 
-def _home_state(request: HttpRequest, *args, **kwargs):
-    return public_selectors.home_page_state()
-
-
 def _offer_page_state(request: HttpRequest, *args, **kwargs):
-    return public_selectors.offer_page_state()
+    return selectors.offer_page_state()
 
 
 def _offer_breadcrumbs(offer: Offer) -> list[tuple[str, str]]:
@@ -52,23 +40,6 @@ def _offer_breadcrumbs(offer: Offer) -> list[tuple[str, str]]:
     ]
 
 
-@conditional_for_anonymous(_home_state)
-def home(request: HttpRequest) -> HttpResponse:
-    """What the portal is, search, themes with available offers, newest offers, find your adviser."""
-    finder = FindAdviserForm(request.GET if "council" in request.GET else None, auto_id="find-adviser-%s")
-    if finder.is_bound and finder.is_valid():
-        return redirect(finder.cleaned_data["council"].get_absolute_url() + "#principal-adviser")
-    return render(
-        request,
-        "engagements/home.html",
-        {
-            "finder": finder,
-            "themes": themes_with_available_counts(),
-            "newest_offers": newest_offers(),
-        },
-    )
-
-
 @conditional_for_anonymous(_offer_page_state)
 def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offer = get_object_or_404(Offer.objects.published().with_related(), slug=slug)
@@ -77,7 +48,7 @@ def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "engagements/offer_detail.html",
         {
             "offer": offer,
-            "take_up": public_selectors.offer_take_up_last_year(offer),
+            "take_up": selectors.offer_take_up_last_year(offer),
             "related_offers": related_offers(offer),
             "breadcrumbs": _offer_breadcrumbs(offer),
         },
@@ -119,37 +90,3 @@ def offer_request_sent(request: HttpRequest, slug: str, token: str) -> HttpRespo
         offer__slug=slug,
     )
     return render(request, "engagements/supportrequest_sent.html", {"support_request": support_request})
-
-
-def council_list(request: HttpRequest) -> HttpResponse:
-    form = CouncilRegisterFilterForm(request.GET)
-    form.is_valid()  # always true: unknown values are dropped, the rest kept
-    councils = public_selectors.council_register(**form.register_filters())
-    page = Paginator(councils, COUNCILS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "engagements/council_list.html",
-        {
-            "form": form,
-            "page_obj": page,
-            "councils": page.object_list,
-            "query_string": form.query_string(),
-            "breadcrumbs": [("Home", reverse("engagements:home"))],
-        },
-    )
-
-
-def council_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """One council's public page, by GSS code; a slug redirects to the code's address."""
-    if GSS_CODE.match(code.upper()):
-        if code != code.upper():
-            return redirect("engagements:council_detail", code=code.upper())
-        council = public_selectors.council_for_page(gss_code=code)
-    else:
-        council = public_selectors.council_for_page(slug=code)
-        if council is not None:
-            return redirect(council)
-    if council is None:
-        raise Http404("No such council")
-    breadcrumbs = [("Home", reverse("engagements:home")), ("Councils", reverse("engagements:council_list"))]
-    return render(request, "engagements/council_detail.html", {"council": council, "breadcrumbs": breadcrumbs})
