@@ -60,13 +60,6 @@ def last_six_months(today: datetime.date) -> tuple[datetime.date, datetime.date]
     return _months_before(this_month, 6), this_month - datetime.timedelta(days=1)
 
 
-def _query_string(request: HttpRequest, *drop: str) -> str:
-    params = request.GET.copy()
-    for name in drop:
-        params.pop(name, None)
-    return params.urlencode()
-
-
 def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     """Breadcrumbs from the home page through Metrics to the current page (last, no link)."""
     return [("Home", "/"), ("Metrics", reverse("metrics:index")), *trail]
@@ -276,7 +269,6 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
             matrix=breakdown.matrix,
             whole_period=CoverageRow(Period(start, end, "Whole period"), None, "All councils", engaged, existing),
             not_engaged_page=page,
-            query_string=_query_string(request, "page"),
         )
     return render(request, "metrics/coverage.html", context)
 
@@ -297,7 +289,6 @@ def take_up(request: HttpRequest) -> HttpResponse:
             themes=themes,
             offers_page=offers,
             includes_demo=includes_demo(form.start, form.end),
-            query_string=_query_string(request, "page"),
         )
     return render(request, "metrics/take_up.html", context)
 
@@ -339,7 +330,6 @@ def needs(request: HttpRequest) -> HttpResponse:
             needs=unmet_needs(form.start, form.end, by=by),
             by_label=dict(form.fields["by"].choices).get(by or "", ""),
             group_chart_title=f"Unmet needs, by {dict(form.fields['by'].choices).get(by or '', '').lower()}",
-            csv_query=request.GET.urlencode(),
         )
     return render(request, "metrics/needs.html", context)
 

@@ -28,7 +28,6 @@ def council_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "councils": page.object_list,
-            "query_string": form.query_string(),
             "breadcrumbs": [("Home", reverse("engagements:home"))],
         },
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
-from django.utils.http import urlencode
 
 from engagements.models import Council, CouncilKind, Region
 from lga_portal.forms import FilterChoiceField, SearchField
@@ -148,10 +147,3 @@ class CouncilRegisterFilterForm(forms.Form):
     @property
     def has_filters(self) -> bool:
         return any(self.cleaned_data[name] for name in ("q", "region", "kind", "abolished"))
-
-    def query_string(self) -> str:
-        data = self.cleaned_data
-        pairs = [(name, data[name]) for name in ("q", "region", "kind") if data[name]]
-        if data["abolished"]:
-            pairs.append(("abolished", "1"))
-        return urlencode(pairs)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from engagements import intelligence, permissions, selectors
 from engagements.filters import CouncilFilter, EngagementFilter
 from engagements.models import Council, Engagement, SupportRequest
-from engagements.workspace.access import paginate, query_string, sort_from, workspace_view
+from engagements.workspace.access import paginate, sort_from, workspace_view
 
 COUNCILS_PER_PAGE = 50
 LIST_LIMIT = 10
@@ -76,7 +76,6 @@ def adviser_dashboard(request: HttpRequest) -> HttpResponse:
             "filter_form": filter_form,
             "page_obj": paginate(request, rows, COUNCILS_PER_PAGE),
             "council_count": len(rows),
-            "query_string": query_string(request.GET),
             "sort": sort,
             "descending": descending,
             "this_quarter": this_quarter,

@@ -210,7 +210,8 @@ def test_council_register_ignores_unknown_filters_and_keeps_the_rest(client):
     assert response.status_code == 200
     councils = response.context["page_obj"].paginator.object_list
     assert {c.kind for c in councils} == {"unitary"}
-    assert response.context["query_string"] == "kind=unitary"
+    assert response.context["form"].cleaned_data["kind"] == "unitary"
+    assert response.context["form"].cleaned_data["region"] == ""
     assert response.context["page_obj"].number == response.context["page_obj"].paginator.num_pages
 
 
