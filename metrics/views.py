@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from engagements.models import Council
 from engagements.selectors import includes_demo, take_up_by_offer, themes_with_take_up, with_offers
 from lga_portal.csv_export import csv_download
+from lga_portal.periods import default_period, months_before
 from metrics.coverage import coverage_breakdown
 from metrics.forms import CoverageForm, NeedsForm, PeriodForm, SurveyOptionsForm, SurveyRoundsUploadForm
 from metrics.highlights import highlights_csv_rows, highlights_report
@@ -31,7 +32,7 @@ from metrics.indicators import indicator_summary, indicators_by_theme
 from metrics.models import Indicator, Observation, Survey
 from metrics.needs import unmet_needs
 from metrics.permissions import can_import_survey_rounds, can_view_coverage, can_view_unmet_needs
-from metrics.selectors import CoverageRow, Period, councils_not_engaged, period_start
+from metrics.selectors import CoverageRow, Period, councils_not_engaged
 from metrics.services import SurveyImportRefused, survey_rounds_import
 from metrics.survey_import import template_csv
 from metrics.surveys import change_tables, survey_table
@@ -43,21 +44,10 @@ OFFERS_PER_PAGE = 50
 # -- default periods ----------------------------------------------------------------------
 
 
-def _months_before(day: datetime.date, months: int) -> datetime.date:
-    """The first of the month ``months`` months before ``day``'s month."""
-    index = day.year * 12 + day.month - 1 - months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def last_four_quarters(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The current quarter so far and the three before it."""
-    return _months_before(period_start(today, "quarter"), 9), today
-
-
 def last_six_months(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The six whole calendar months before this one, like the seed reports' half-years."""
     this_month = today.replace(day=1)
-    return _months_before(this_month, 6), this_month - datetime.timedelta(days=1)
+    return months_before(this_month, 6), this_month - datetime.timedelta(days=1)
 
 
 def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -245,7 +235,7 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not can_view_coverage(request.user):
         return _forbidden(request, "see engagement coverage")
-    default_start, default_end = last_four_quarters(timezone.localdate())
+    default_start, default_end = default_period(timezone.localdate())
     form = CoverageForm(request.GET, default_start=default_start, default_end=default_end)
     context = {"form": form, "breadcrumbs": _crumbs(("Engagement coverage", None))}
     if form.is_valid():
@@ -275,7 +265,7 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def take_up(request: HttpRequest) -> HttpResponse:
-    default_start, default_end = last_four_quarters(timezone.localdate())
+    default_start, default_end = default_period(timezone.localdate())
     form = PeriodForm(request.GET, default_start=default_start, default_end=default_end)
     context = {"form": form, "breadcrumbs": _crumbs(("Take-up of offers", None))}
     if form.is_valid():
@@ -297,7 +287,7 @@ def take_up(request: HttpRequest) -> HttpResponse:
 
 
 def _needs_form(request: HttpRequest) -> NeedsForm:
-    default_start, default_end = last_four_quarters(timezone.localdate())
+    default_start, default_end = default_period(timezone.localdate())
     return NeedsForm(request.GET, default_start=default_start, default_end=default_end)
 
 
