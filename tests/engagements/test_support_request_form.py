@@ -14,7 +14,7 @@ from engagements.public.forms import (
     REQUEST_FAILED_SPAM_CHECK,
 )
 from engagements.public.offer_views import CONFIRMATION_SALT
-from engagements.services import REQUEST_COUNCIL_INACTIVE, REQUEST_RATE_LIMITED
+from engagements.services import REQUEST_RATE_LIMITED
 from offers.models import Offer
 from tests.factories import AdviserFactory
 
@@ -136,8 +136,9 @@ def test_errors_are_named_by_the_field_and_what_was_typed_is_kept(
 
 def test_an_inactive_council_is_refused_with_the_services_reason(client, django_capture_on_commit_callbacks):
     response = send(client, django_capture_on_commit_callbacks, council="E07000026")
-    allerdale = Council.objects.get(gss_code="E07000026")
-    assert response.context["form"].errors["council"] == [REQUEST_COUNCIL_INACTIVE.format(council=allerdale)]
+    assert response.context["form"].errors["council"] == [
+        "Allerdale was replaced by Cumberland in April 2023: choose Cumberland."
+    ]
     assert not SupportRequest.objects.exists()
 
 
@@ -153,7 +154,7 @@ def test_the_services_offer_refusal_shows_above_the_form(client, hartlepool, mon
     from django.core.exceptions import ValidationError
 
     from engagements.public import offer_views
-    from engagements.services import REQUEST_OFFER_UNAVAILABLE
+    from offers.models import OFFER_UNPUBLISHED as REQUEST_OFFER_UNAVAILABLE
 
     def refuse(**kwargs):
         raise ValidationError({"offer": REQUEST_OFFER_UNAVAILABLE})
@@ -233,6 +234,6 @@ def test_an_expired_confirmation_is_not_found(client, hartlepool, django_capture
 
 
 def test_request_form_queries_are_fixed(client, django_assert_num_queries):
-    # Offer with theme, active councils for the picker.
-    with django_assert_num_queries(2):
+    # Offer with theme, active councils for the picker, councils they replaced.
+    with django_assert_num_queries(3):
         client.get(URL)
