@@ -22,6 +22,7 @@ from engagements.models import (
     Engagement,
     EngagementKind,
     EngagementStatus,
+    replaced_label,
 )
 from engagements.services import ENGAGEMENT_FIELDS
 from lga_portal.forms import GovukDateField
@@ -172,8 +173,24 @@ class EngagementForm(forms.Form):
             ("All councils" if not mine else "Other councils", active),
             ("Abolished councils", abolished),
         ]
+        # A council that replaced others is listed again under each former name, so "Craven"
+        # finds "North Yorkshire (replaced Craven in April 2023)" as well as Craven itself.
+        replaced_by: dict[int, list[Council]] = {}
+        for former_id, successor_id in Council.successors.through.objects.values_list(
+            "from_council_id", "to_council_id"
+        ):
+            if self.councils[successor_id].is_active:
+                replaced_by.setdefault(successor_id, []).append(self.councils[former_id])
+
+        def options(councils: list[Council]) -> list[tuple[int, str]]:
+            entries = [(c.name, c.pk, council_label(c)) for c in councils]
+            for successor in councils:
+                for former in replaced_by.get(successor.pk, []):
+                    entries.append((former.name, successor.pk, replaced_label(successor, former)))
+            return [(pk, label) for _, pk, label in sorted(entries, key=lambda e: (e[0].casefold(), e[2]))]
+
         self.fields["council"].choices = [("", "Choose a council")] + [
-            (label, [(c.pk, council_label(c)) for c in councils]) for label, councils in groups if councils
+            (label, options(councils)) for label, councils in groups if councils
         ]
 
         if permissions.can_choose_adviser(user):

@@ -22,6 +22,14 @@ GSS_CODE_INVALID = (
 DATE_TOO_FAR_AHEAD = "The engagement date can be at most a year from today."
 FOLLOW_UP_BEFORE_DATE = "The follow-up date must be on or after the engagement date."
 COUNCIL_ABOLISHED = "{council} was abolished on {date:%-d %B %Y}; choose its successor for later engagements."
+COUNCIL_ABOLISHED_REPLACED = (
+    "{council} was abolished on {date:%-d %B %Y} and replaced by {successors}; choose {choice} for later engagements."
+)
+# A council that no longer exists, where a council that exists today is asked for (a support request).
+COUNCIL_GONE = "{council} no longer exists; choose the council that replaced it."
+COUNCIL_REPLACED = "{council} was replaced by {successors} in {date:%B %Y}: choose {choice}."
+# How a council that took over from another is listed where the former one is searched for.
+COUNCIL_REPLACED_LABEL = "{successor} (replaced {former} in {date:%B %Y})"
 COUNCIL_NOT_YET_ESTABLISHED = "{council} was only established on {date:%-d %B %Y}."
 HOURS_NEGATIVE = "Hours cannot be negative."
 
@@ -100,6 +108,18 @@ class Adviser(TimeStampedModel):
         return self.name
 
 
+def name_list(names: list[str], conjunction: str = "and") -> str:
+    """ "A", "A and B", "A, B and C" (or "or")."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+def replaced_label(successor: "Council", former: "Council") -> str:
+    """ "North Yorkshire (replaced Craven in April 2023)": ``successor`` as found by ``former``'s name."""
+    return COUNCIL_REPLACED_LABEL.format(successor=successor.name, former=former.name, date=former.abolished_on)
+
+
 def existed_during_condition(start: datetime.date, end: datetime.date) -> Q:
     """A council existed on at least one day from ``start`` to ``end``: established by the end
     (or always there) and not abolished by the start. As a filter, or to count with."""
@@ -121,10 +141,25 @@ class CouncilQuerySet(models.QuerySet):
         return self.existing_during(day, day)
 
     def search(self, q: str):
+        """Councils by part of the name, or the exact code, and those that replaced a council so found.
+
+        Officers still call their council by its former name: "Craven" finds North Yorkshire.
+        """
         q = " ".join((q or "").split())[:100]
         if not q:
             return self
-        return self.filter(Q(name__icontains=q) | Q(gss_code__iexact=q) | Q(slug__icontains=q))
+        replaced = Council.successors.through.objects.filter(
+            Q(from_council__name__icontains=q) | Q(from_council__gss_code__iexact=q)
+        ).values("to_council_id")
+        return self.filter(Q(name__icontains=q) | Q(gss_code__iexact=q) | Q(slug__icontains=q) | Q(pk__in=replaced))
+
+    def with_predecessors_matching(self, q: str):
+        """Adds ``replaced_matches``: the former councils, matching ``q``, that each council replaced."""
+        q = " ".join((q or "").split())[:100]
+        if not q:
+            return self
+        former = Council.objects.filter(Q(name__icontains=q) | Q(gss_code__iexact=q)).order_by("name")
+        return self.prefetch_related(models.Prefetch("predecessors", queryset=former, to_attr="replaced_matches"))
 
     def with_related(self):
         return self.select_related("region", "parent", "adviser").prefetch_related("successors")
@@ -234,6 +269,27 @@ class Council(PublicIdModel, TimeStampedModel):
 
     def existed_on(self, day: datetime.date) -> bool:
         return self.existed_during(day, day)
+
+    def successor_names(self) -> list[str]:
+        return sorted(successor.name for successor in self.successors.all())
+
+    def replaced_message(self) -> str:
+        """Why this council cannot be chosen today, naming the council(s) that replaced it."""
+        names = self.successor_names()
+        if not names or not self.abolished_on:
+            return COUNCIL_GONE.format(council=self)
+        return COUNCIL_REPLACED.format(
+            council=self, successors=name_list(names), date=self.abolished_on, choice=name_list(names, "or")
+        )
+
+    def abolished_message(self) -> str:
+        """Why an engagement on or after the abolition cannot be with this council, naming its successors."""
+        names = self.successor_names()
+        if not names:
+            return COUNCIL_ABOLISHED.format(council=self, date=self.abolished_on)
+        return COUNCIL_ABOLISHED_REPLACED.format(
+            council=self, date=self.abolished_on, successors=name_list(names), choice=name_list(names, "or")
+        )
 
 
 class ContactRole(ReferenceModel):
@@ -443,7 +499,7 @@ class Engagement(AuditedModel):
             council = self.council if self.council_id else None
             if council is not None:
                 if council.abolished_on and self.date >= council.abolished_on:
-                    errors["council"] = COUNCIL_ABOLISHED.format(council=council, date=council.abolished_on)
+                    errors["council"] = council.abolished_message()
                 elif council.established_on and self.date < council.established_on:
                     errors["council"] = COUNCIL_NOT_YET_ESTABLISHED.format(council=council, date=council.established_on)
         if self.hours is not None and self.hours < 0:

@@ -22,6 +22,7 @@ from engagements import digests
 from engagements.digests import Digest, FollowUpReminder, Recipient
 from engagements.models import (
     Adviser,
+    Council,
     DigestFrequency,
     EmailKind,
     NotificationPreference,
@@ -30,6 +31,7 @@ from engagements.models import (
     new_secret,
 )
 from engagements.outbox import email_queue
+from offers.models import Offer
 
 # Unsubscribe links carry the user and what to stop, signed; they work without signing in
 # and stop working after this long (a link in a months-old email is refused, not obeyed).
@@ -70,17 +72,25 @@ class RequestContact:
     adviser: Adviser | None
 
 
-def request_contact(request: SupportRequest) -> RequestContact:
-    """The adviser the request was assigned to (or the council's adviser now) while active; else
-    the offer's contact (its own or its theme's); else the portal's own address."""
-    for adviser in (request.assigned_adviser, request.council.adviser):
+def contact_for(
+    offer: Offer, council: Council | None = None, *, assigned_adviser: Adviser | None = None
+) -> RequestContact:
+    """Who answers a request for ``offer`` from ``council``: the adviser the request was assigned
+    to, else the council's principal adviser, while active; else the offer's contact (its own or its
+    theme's); else the portal's own address. The offer page names the same person."""
+    for adviser in (assigned_adviser, council.adviser if council is not None else None):
         if adviser is not None and adviser.is_active and adviser.email:
             return RequestContact(adviser.name, adviser.email, adviser)
-    theme = request.offer.theme
-    contact = request.offer.effective_contact_email
+    theme = offer.theme
+    contact = offer.effective_contact_email
     if contact:
         return RequestContact(f"the {theme.name} team", contact, None)
     return RequestContact("the LGA support offer team", settings.DEFAULT_FROM_EMAIL, None)
+
+
+def request_contact(request: SupportRequest) -> RequestContact:
+    """Who answers ``request`` (the adviser it was assigned to, or the council's adviser now, ...)."""
+    return contact_for(request.offer, request.council, assigned_adviser=request.assigned_adviser)
 
 
 def request_status_url(request: SupportRequest) -> str:

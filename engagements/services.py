@@ -56,8 +56,6 @@ FULL_CLEAN = {"exclude": ["import_key"], "validate_constraints": False}
 
 STALE_VERSION = "Someone else saved this engagement after you opened it. Your changes have not been saved."
 ALREADY_ARCHIVED = "This engagement is archived and can no longer be changed."
-REQUEST_COUNCIL_INACTIVE = "{council} no longer exists; choose the council that replaced it."
-REQUEST_OFFER_UNAVAILABLE = "This offer is not open to requests."
 REQUEST_RATE_LIMITED = (
     "You have sent {limit} requests in the last hour from this email address. "
     "To protect the service from spam, please wait an hour or contact your principal adviser directly."
@@ -211,9 +209,11 @@ def support_request_create(
     """Store a council's request for an offer and email it to whoever should act on it."""
     errors: dict[str, str] = {}
     if not council.is_active:
-        errors["council"] = REQUEST_COUNCIL_INACTIVE.format(council=council)
-    if not offer.is_published:
-        errors["offer"] = REQUEST_OFFER_UNAVAILABLE
+        errors["council"] = council.replaced_message()
+    # The offer as it is now, not as the form's page found it: its status may have changed since.
+    offer = Offer.objects.select_related("theme").get(pk=offer.pk)
+    if refusal := offer.request_refusal:
+        errors["offer"] = refusal
     limit = settings.PORTAL["SUPPORT_REQUESTS_PER_HOUR"]
     if requests_in_last_hour(email) >= limit:
         errors["email"] = REQUEST_RATE_LIMITED.format(limit=limit)

@@ -1,4 +1,5 @@
-"""HTTP helpers shared by the public pages: conditional responses (ETag, Last-Modified, 304)."""
+"""HTTP helpers: conditional responses (ETag, Last-Modified, 304) for the public pages, and
+addresses with a query string for code that redirects or links outside a template."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
@@ -59,3 +60,22 @@ def conditional_for_anonymous(state_func: Callable[..., PageState]):
         return wrapper
 
     return decorator
+
+
+def url_with_query(path: str, query: QueryDict | None = None, /, **params) -> str:
+    """``path`` with ``query`` (or nothing) changed by ``params``: a value replaces the parameter,
+    a list gives it several values, ``None`` removes it. No ``?`` when nothing is left.
+
+    Templates use Django's ``{% querystring %}``; this is the same rule for Python code (redirects,
+    links built in the admin), so the portal has one way to write a query string.
+    """
+    data = query.copy() if query is not None else QueryDict(mutable=True)
+    for name, value in params.items():
+        if value is None:
+            data.pop(name, None)
+        elif isinstance(value, list | tuple):
+            data.setlist(name, [str(item) for item in value])
+        else:
+            data[name] = str(value)
+    encoded = data.urlencode()
+    return f"{path}?{encoded}" if encoded else path

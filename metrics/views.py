@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from engagements.models import Council
 from engagements.take_up import includes_demo, take_up_by_offer, themes_with_take_up, with_offers
 from lga_portal.csv_export import csv_download
-from lga_portal.periods import Period, period_start
+from lga_portal.periods import Period, default_period, months_before
 from metrics.coverage import coverage_breakdown
 from metrics.forms import CoverageForm, NeedsForm, PeriodForm, SurveyOptionsForm, SurveyRoundsUploadForm
 from metrics.highlights import highlights_csv_rows, highlights_report
@@ -44,28 +44,10 @@ OFFERS_PER_PAGE = 50
 # -- default periods ----------------------------------------------------------------------
 
 
-def _months_before(day: datetime.date, months: int) -> datetime.date:
-    """The first of the month ``months`` months before ``day``'s month."""
-    index = day.year * 12 + day.month - 1 - months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def last_four_quarters(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The current quarter so far and the three before it."""
-    return _months_before(period_start(today, "quarter"), 9), today
-
-
 def last_six_months(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The six whole calendar months before this one, like the seed reports' half-years."""
     this_month = today.replace(day=1)
-    return _months_before(this_month, 6), this_month - datetime.timedelta(days=1)
-
-
-def _query_string(request: HttpRequest, *drop: str) -> str:
-    params = request.GET.copy()
-    for name in drop:
-        params.pop(name, None)
-    return params.urlencode()
+    return months_before(this_month, 6), this_month - datetime.timedelta(days=1)
 
 
 def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -253,7 +235,7 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not can_view_coverage(request.user):
         return _forbidden(request, "see engagement coverage")
-    default_start, default_end = last_four_quarters(timezone.localdate())
+    default_start, default_end = default_period(timezone.localdate())
     form = CoverageForm(request.GET, default_start=default_start, default_end=default_end)
     context = {"form": form, "breadcrumbs": _crumbs(("Engagement coverage", None))}
     if form.is_valid():
@@ -277,14 +259,13 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
             matrix=breakdown.matrix,
             whole_period=CoverageRow(Period(start, end, "Whole period"), None, "All councils", engaged, existing),
             not_engaged_page=page,
-            query_string=_query_string(request, "page"),
         )
     return render(request, "metrics/coverage.html", context)
 
 
 @require_GET
 def take_up(request: HttpRequest) -> HttpResponse:
-    default_start, default_end = last_four_quarters(timezone.localdate())
+    default_start, default_end = default_period(timezone.localdate())
     form = PeriodForm(request.GET, default_start=default_start, default_end=default_end)
     context = {"form": form, "breadcrumbs": _crumbs(("Take-up of offers", None))}
     if form.is_valid():
@@ -298,7 +279,6 @@ def take_up(request: HttpRequest) -> HttpResponse:
             themes=themes,
             offers_page=offers,
             includes_demo=includes_demo(form.start, form.end),
-            query_string=_query_string(request, "page"),
         )
     return render(request, "metrics/take_up.html", context)
 
@@ -307,7 +287,7 @@ def take_up(request: HttpRequest) -> HttpResponse:
 
 
 def _needs_form(request: HttpRequest) -> NeedsForm:
-    default_start, default_end = last_four_quarters(timezone.localdate())
+    default_start, default_end = default_period(timezone.localdate())
     return NeedsForm(request.GET, default_start=default_start, default_end=default_end)
 
 
@@ -340,7 +320,6 @@ def needs(request: HttpRequest) -> HttpResponse:
             needs=unmet_needs(form.start, form.end, by=by),
             by_label=dict(form.fields["by"].choices).get(by or "", ""),
             group_chart_title=f"Unmet needs, by {dict(form.fields['by'].choices).get(by or '', '').lower()}",
-            csv_query=request.GET.urlencode(),
         )
     return render(request, "metrics/needs.html", context)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.http import urlencode
 
 from lga_portal.forms import FilterChoiceField, FilterMultipleChoiceField, SearchField
 from offers.models import SEARCH_MAX_LENGTH, Audience, Delivery, Format, OfferStatus, PublicationKind, Theme
@@ -60,12 +59,6 @@ class CatalogueFilterForm(forms.Form):
     def is_searching(self) -> bool:
         return bool(self.cleaned_data["q"])
 
-    def query_string_for(self, q: str, *, exact: bool = False) -> str:
-        """This page's filters and sort with other search words (for "search instead for …")."""
-        rest = self.query_string(without=("page", "q", "exact"))
-        head = urlencode([("q", q), *([("exact", "1")] if exact else [])])
-        return f"{head}&{rest}" if rest else head
-
     @property
     def has_filters(self) -> bool:
         return any(self.cleaned_data[name] for name in FILTER_NAMES)
@@ -74,18 +67,6 @@ class CatalogueFilterForm(forms.Form):
         """(value, label) of the choices picked for one filter."""
         labels = dict(self.fields[name].choices)
         return [(value, labels[value]) for value in self.cleaned_data[name]]
-
-    def query_string(self, *, without: tuple[str, ...] = ("page",)) -> str:
-        """The cleaned search and filters as a query string (unknown values gone), minus ``without``."""
-        pairs = []
-        for name in ("q", "exact", *FILTER_NAMES, "sort"):
-            if name in without:
-                continue
-            value = self.cleaned_data[name]
-            for item in value if isinstance(value, list) else [value]:
-                if item:
-                    pairs.append((name, item))
-        return urlencode(pairs)
 
 
 class PublicationFilterForm(forms.Form):
@@ -104,14 +85,3 @@ class PublicationFilterForm(forms.Form):
     @property
     def has_filters(self) -> bool:
         return bool(self.cleaned_data["theme"] or self.cleaned_data["kind"])
-
-    def query_string(self, *, without: tuple[str, ...] = ()) -> str:
-        pairs = []
-        for name in self.NAMES:
-            if name in without:
-                continue
-            value = self.cleaned_data[name]
-            for item in value if isinstance(value, list) else [value]:
-                if item:
-                    pairs.append((name, item))
-        return urlencode(pairs)

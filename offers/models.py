@@ -115,6 +115,17 @@ class OfferStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# Why an offer cannot be requested, said in place of the "Request this support" button, on the
+# request form, and as the refusal of a request for it (the page and the service use these).
+OFFER_NOT_REQUESTABLE = {
+    OfferStatus.SUSPENDED: "This offer is suspended, so it cannot be requested at the moment.",
+    OfferStatus.CLOSED: "This offer has closed, so it can no longer be requested.",
+    OfferStatus.COMING_SOON: "This offer is not available yet, so it cannot be requested.",
+    OfferStatus.IN_DEVELOPMENT: "This offer is still being developed, so it cannot be requested yet.",
+}
+OFFER_UNPUBLISHED = "This offer is not open to requests."
+
+
 class Delivery(models.TextChoices):
     REMOTE = "remote", "Remote"
     IN_PERSON = "in_person", "In person"
@@ -290,6 +301,17 @@ class Offer(PublicIdModel, TimeStampedModel):
     def effective_contact_email(self) -> str:
         """The offer's own contact, else its theme's; empty means "your principal adviser"."""
         return self.contact_email or self.theme.contact_email
+
+    @property
+    def request_refusal(self) -> str:
+        """Why the offer cannot be requested now, or "" when it can (published and available)."""
+        if not self.is_published:
+            return OFFER_UNPUBLISHED
+        return OFFER_NOT_REQUESTABLE.get(self.status, "")
+
+    @property
+    def is_requestable(self) -> bool:
+        return not self.request_refusal
 
     @property
     def partner_list(self) -> list[str]:

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import urlencode
 
+from lga_portal.http import url_with_query
 from offers.search_models import BestBet, Synonym, ZeroResultSearch
 
 
@@ -64,14 +64,14 @@ class ZeroResultSearchAdmin(admin.ModelAdmin):
 
     @admin.display(description="")
     def add_synonym(self, obj: ZeroResultSearch) -> str:
-        url = reverse("admin:offers_synonym_add") + "?" + urlencode({"term": obj.query})
+        url = url_with_query(reverse("admin:offers_synonym_add"), term=obj.query)
         return format_html(
             '<a href="{}">Add a synonym<span class="visually-hidden"> for “{}”</span></a>', url, obj.query
         )
 
     @admin.display(description="")
     def add_best_bet(self, obj: ZeroResultSearch) -> str:
-        url = reverse("admin:offers_bestbet_add") + "?" + urlencode({"query": obj.query})
+        url = url_with_query(reverse("admin:offers_bestbet_add"), query=obj.query)
         return format_html(
             '<a href="{}">Add a best bet<span class="visually-hidden"> for “{}”</span></a>', url, obj.query
         )

@@ -125,6 +125,19 @@ def related_offers(offer: Offer, limit: int = 5) -> QuerySet:
     )
 
 
+def requestable_alternatives(offer: Offer, limit: int = 5) -> QuerySet:
+    """Offers in the same theme that can be requested now (published and available), for an
+    offer that cannot be."""
+    return (
+        Offer.objects.published()
+        .available()
+        .filter(theme_id=offer.theme_id)
+        .exclude(pk=offer.pk)
+        .select_related("theme")
+        .order_by("title")[:limit]
+    )
+
+
 def catalogue_state(*, searching: bool = False) -> PageState:
     """When the catalogue last changed, for conditional responses: two aggregate queries.
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from lga_portal.http import conditional_for_anonymous
 from offers import selectors
-from offers.forms import FILTER_NAMES, CatalogueFilterForm, PublicationFilterForm
+from offers.forms import CatalogueFilterForm, PublicationFilterForm
 from offers.models import Publication, Theme
 from offers.search import zero_result_search_record
 
@@ -53,12 +53,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
             "more": results.more,
             "searched_for": searched_for,
             "corrected": results.corrected,
-            "search_instead_query_string": form.query_string_for(form.cleaned_data["q"], exact=True),
             "breadcrumbs": [("Home", "/")],
-            # Later pages of a corrected search are corrected the same way, and say so.
-            "query_string": form.query_string(),
-            # "Clear filters" keeps the search words.
-            "clear_filters_query_string": form.query_string(without=("page", "sort", *FILTER_NAMES)),
         },
     )
 
@@ -94,8 +89,6 @@ def publication_list(request: HttpRequest) -> HttpResponse:
             "publications": page.object_list,
             "count": count,
             "total": Publication.objects.count() if form.has_filters or data["q"] else count,
-            "query_string": form.query_string(),
-            "clear_filters_query_string": form.query_string(without=("theme", "kind")),
             "breadcrumbs": [("Home", "/")],
         },
     )

@@ -5,44 +5,27 @@ from __future__ import annotations
 import datetime
 
 from django import template
-from django.utils.html import format_html
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("includes/sort_header.html", takes_context=True)
 def sort_header(context, key: str, label: str, numeric: bool = False):
     """A sortable table heading: a link that sorts by ``key``, and aria-sort on the current column.
 
-    Sorting is a plain link with ``?sort=key&dir=asc|desc`` (other filters kept, page reset),
-    so it works without JavaScript.
+    Sorting is a plain link with ``?sort=key&dir=asc|desc`` (other filters kept, page reset, by
+    Django's ``{% querystring %}``), so it works without JavaScript.
     """
-    request = context["request"]
     current = context.get("sort") == key
     descending = bool(context.get("descending"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    params["sort"] = key
-    params["dir"] = "asc" if current and descending else ("desc" if current else "asc")
-    css = "govuk-table__header" + (" govuk-table__header--numeric" if numeric else "")
-    if current:
-        state = "descending" if descending else "ascending"
-        arrow = "▼" if descending else "▲"
-        return format_html(
-            '<th scope="col" class="{}" aria-sort="{}"><a class="govuk-link app-sort-link" href="?{}">{}'
-            ' <span aria-hidden="true">{}</span></a></th>',
-            css,
-            state,
-            params.urlencode(),
-            label,
-            arrow,
-        )
-    return format_html(
-        '<th scope="col" class="{}"><a class="govuk-link app-sort-link" href="?{}">{}</a></th>',
-        css,
-        params.urlencode(),
-        label,
-    )
+    return {
+        "key": key,
+        "label": label,
+        "numeric": numeric,
+        "current": current,
+        "descending": descending,
+        "next_dir": "asc" if current and descending else ("desc" if current else "asc"),
+    }
 
 
 @register.filter

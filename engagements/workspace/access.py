@@ -31,14 +31,6 @@ def paginate(request: HttpRequest, items, per_page: int) -> Page:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-def query_string(query: QueryDict, *, without: tuple[str, ...] = ("page",)) -> str:
-    """The current query string without ``without`` (for pagination and sort links)."""
-    copy = query.copy()
-    for key in without:
-        copy.pop(key, None)
-    return copy.urlencode()
-
-
 def sort_from(query: QueryDict, allowed, default: str) -> tuple[str, bool]:
     """(sort key, descending) from ``?sort=…&dir=asc|desc``; unknown values give the default."""
     sort = query.get("sort", default)

@@ -70,7 +70,6 @@ def _render_council(request: HttpRequest, council: Council, *, dismiss_form: Dis
             "dismiss_form": dismiss_form,
             "can_dismiss": can_dismiss,
             "page_obj": paginate(request, engagements, ENGAGEMENTS_PER_PAGE),
-            "query_string": "",
             "support_requests": requests[:REQUESTS_SHOWN],
             "more_requests": len(requests) > REQUESTS_SHOWN,
             "offers_taken_up": offers_taken_up,

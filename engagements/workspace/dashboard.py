@@ -12,7 +12,7 @@ from engagements import dashboard_selectors, intelligence, permissions
 from engagements.filters import CouncilFilter, EngagementFilter
 from engagements.follow_ups import RECENTLY_OVERDUE_DAYS, follow_ups_due, long_overdue_follow_ups
 from engagements.models import Council, Engagement, SupportRequest
-from engagements.workspace.access import paginate, query_string, sort_from, workspace_view
+from engagements.workspace.access import paginate, sort_from, workspace_view
 
 COUNCILS_PER_PAGE = 50
 LIST_LIMIT = 10
@@ -79,7 +79,6 @@ def adviser_dashboard(request: HttpRequest) -> HttpResponse:
             "filter_form": filter_form,
             "page_obj": paginate(request, rows, COUNCILS_PER_PAGE),
             "council_count": len(rows),
-            "query_string": query_string(request.GET),
             "sort": sort,
             "descending": descending,
             "this_quarter": this_quarter,

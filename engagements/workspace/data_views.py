@@ -13,9 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 
 from engagements import permissions
+from lga_portal.http import url_with_query
 from lga_portal.models import ApiToken
 
 
@@ -37,7 +37,7 @@ def example_requests(today: datetime.date) -> list[ExampleRequest]:
     period = {"from": two_years_ago.isoformat(), "to": today.isoformat()}
 
     def url(path: str, **query) -> str:
-        return f"{path}?{urlencode(query)}" if query else path
+        return url_with_query(path, **query)
 
     return [
         ExampleRequest(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,8 +24,9 @@ from engagements.forms import (
 )
 from engagements.history import engagement_history
 from engagements.models import Channel, Council, Engagement, EngagementKind
-from engagements.workspace.access import paginate, query_string, workspace_view
+from engagements.workspace.access import paginate, workspace_view
 from lga_portal.csv_export import csv_download
+from lga_portal.http import url_with_query
 
 ENGAGEMENTS_PER_PAGE = 25
 
@@ -50,8 +50,6 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             "filter_form": filters.form,
             "councils": filters.form.cleaned_data.get("council") or [],
             "page_obj": page,
-            "query_string": query_string(request.GET),
-            "export_query": query_string(request.GET),
             "can_log": permissions.can_log_engagements(request.user),
         },
     )
@@ -100,12 +98,13 @@ def engagement_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Engagement saved: {engagement}.")
                 if request.POST.get("next") == "another":
-                    again = {
-                        "date": engagement.date.isoformat(),
-                        "kind": engagement.kind,
-                        "channel": engagement.channel,
-                    }
-                    return redirect(reverse("workspace:engagement_new") + "?" + urlencode(again))
+                    again = url_with_query(
+                        reverse("workspace:engagement_new"),
+                        date=engagement.date.isoformat(),
+                        kind=engagement.kind,
+                        channel=engagement.channel,
+                    )
+                    return redirect(again)
                 return redirect(engagement)
     else:
         form = EngagementForm(initial=_initial_from_query(request), user=user)

@@ -13,7 +13,7 @@ from engagements import permissions, services
 from engagements.filters import SupportRequestFilter
 from engagements.forms import CloseRequestForm, EngagementForm, apply_service_errors
 from engagements.models import SupportRequest, SupportRequestStatus
-from engagements.workspace.access import paginate, query_string, sort_from, workspace_view
+from engagements.workspace.access import paginate, sort_from, workspace_view
 
 REQUESTS_PER_PAGE = 25
 # Sort keys of the inbox: query-string value -> ordering, ascending; newest first by default.
@@ -41,7 +41,6 @@ def request_list(request: HttpRequest) -> HttpResponse:
         {
             "filter_form": filters.form,
             "page_obj": paginate(request, requests, REQUESTS_PER_PAGE),
-            "query_string": query_string(request.GET),
             "manager": permissions.is_manager(request.user),
             "sort": sort,
             "descending": descending,

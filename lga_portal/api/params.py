@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.utils import timezone
 from rest_framework import serializers
 
 from lga_portal.api.filters import DATE_OUT_OF_RANGE, EARLIEST_YEAR, LATEST_YEAR
+from lga_portal.periods import default_period
 
 MAX_PERIOD_YEARS = 25
 PERIOD_REVERSED = "The start of the period must be on or before its end."
@@ -26,19 +25,23 @@ class BoundedDateField(serializers.DateField):
 
 
 class PeriodParamsSerializer(serializers.Serializer):
-    """``from`` and ``to`` (inclusive); by default the year up to today."""
+    """``from`` and ``to`` (inclusive); by default the pages' default period (``lga_portal.periods``):
+    the current quarter so far and the three before it."""
 
     def get_fields(self):
         fields = super().get_fields()
         fields["from"] = BoundedDateField(
-            required=False, help_text="First day of the period (YYYY-MM-DD); default a year before `to`."
+            required=False,
+            help_text="First day of the period (YYYY-MM-DD); default the start of the quarter three quarters "
+            "before `to`'s, so that by default the period is the current quarter so far and the three before it, "
+            "as on the pages.",
         )
         fields["to"] = BoundedDateField(required=False, help_text="Last day of the period (YYYY-MM-DD); default today.")
         return fields
 
     def validate(self, attrs):
         end = attrs.get("to") or timezone.localdate()
-        start = attrs.get("from") or end - datetime.timedelta(days=364)
+        start = attrs.get("from") or default_period(end)[0]
         if start > end:
             raise serializers.ValidationError({"from": [PERIOD_REVERSED]})
         if end.year - start.year > MAX_PERIOD_YEARS:

@@ -62,14 +62,22 @@ class CoverageViewSet(AggregateViewSet):
 
 class SurveyTrendParamsSerializer(serializers.Serializer):
     survey = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Survey.objects.all(), help_text="Survey slug, e.g. `resident-satisfaction`."
+        slug_field="slug",
+        queryset=Survey.objects.all(),
+        required=False,
+        help_text="Only this survey (slug), e.g. `resident-satisfaction`; default every survey, as the pages show.",
     )
     measure = serializers.SlugField(required=False, help_text="Only this measure (slug), e.g. `trusts-council`.")
 
     def validate(self, attrs):
         measure = attrs.get("measure")
-        if measure and not Measure.objects.filter(survey=attrs["survey"], slug=measure).exists():
-            raise serializers.ValidationError({"measure": [f"The survey has no measure “{measure}”."]})
+        if measure:
+            measures = Measure.objects.filter(slug=measure)
+            if "survey" in attrs:
+                measures = measures.filter(survey=attrs["survey"])
+            if not measures.exists():
+                message = "The survey has no measure “{}”." if "survey" in attrs else "No survey has a measure “{}”."
+                raise serializers.ValidationError({"measure": [message.format(measure)]})
         return attrs
 
 
@@ -96,12 +104,13 @@ class SurveyTrendViewSet(AggregateViewSet):
     @extend_schema(
         summary="Survey trends",
         description="Each measure's figure in each round, oldest round first, with the change in percentage "
-        "points from the previous round.",
+        "points from the previous round: every survey's (by name), or one survey's with `survey`.",
         parameters=[SurveyTrendParamsSerializer],
     )
     def list(self, request, *args, **kwargs):
         params = read_params(SurveyTrendParamsSerializer, request)
-        rows = survey_trends(params["survey"])
+        surveys = [params["survey"]] if "survey" in params else Survey.objects.order_by("name")
+        rows = [row for survey in surveys for row in survey_trends(survey)]
         if params.get("measure"):
             rows = [row for row in rows if row.measure.slug == params["measure"]]
         return Response(self.get_serializer(rows, many=True).data)

@@ -64,8 +64,21 @@ def test_survey_trends_give_the_change_in_points(api):
     )
 
 
+def test_survey_trends_without_a_survey_give_every_surveys_trends_as_the_page_does(api):
+    response = api.get("/api/v1/stats/survey-trends/")
+    assert response.status_code == 200
+    found = rows(response)
+    assert len(found) == Result.objects.count()
+    assert {r["survey"] for r in found} == {"resident-satisfaction"}
+    one = rows(api.get("/api/v1/stats/survey-trends/", {"survey": "resident-satisfaction"}))
+    assert found == one
+    trust = rows(api.get("/api/v1/stats/survey-trends/", {"measure": "trusts-council"}))
+    assert [(r["round"], r["percent"]) for r in trust] == [(25, 59.0), (26, 71.0), (27, 64.0)]
+    unknown = api.get("/api/v1/stats/survey-trends/", {"measure": "nope"})
+    assert unknown.status_code == 400 and unknown.json()["errors"]["measure"] == ["No survey has a measure “nope”."]
+
+
 def test_survey_trends_need_a_known_survey_and_measure(api):
-    assert "survey" in api.get("/api/v1/stats/survey-trends/").json()["errors"]
     assert "survey" in api.get("/api/v1/stats/survey-trends/", {"survey": "nope"}).json()["errors"]
     response = api.get("/api/v1/stats/survey-trends/", {"survey": "resident-satisfaction", "measure": "nope"})
     assert response.status_code == 400 and "measure" in response.json()["errors"]

@@ -20,7 +20,7 @@ from engagements.imports import (
     WRONG_VALUE_COUNT,
     import_engagements,
 )
-from engagements.models import COUNCIL_ABOLISHED, FOLLOW_UP_BEFORE_DATE, HOURS_NEGATIVE, Council, Engagement
+from engagements.models import FOLLOW_UP_BEFORE_DATE, HOURS_NEGATIVE, Council, Engagement
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,12 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(alice):
     assert [column for column, _ in by_line[5]] == ["kind", "channel", "roles", "offers", "hours", "follow_up_done"]
     assert by_line[6] == [("follow_up_on", FOLLOW_UP_BEFORE_DATE)]
     assert by_line[7] == [("hours", HOURS_NEGATIVE)]
-    assert by_line[8] == [("council", COUNCIL_ABOLISHED.format(council=allerdale, date=allerdale.abolished_on))]
+    assert by_line[8] == [
+        (
+            "council",
+            "Allerdale was abolished on 1 April 2023 and replaced by Cumberland; choose Cumberland for later engagements.",
+        )
+    ]
     assert by_line[9] == [("adviser", NO_ADVISER.format(council=no_adviser))]
     assert by_line[10] == [("", WRONG_VALUE_COUNT.format(found=2, expected=14))]
     assert report.rows == 9 and report.bad_lines == 8

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from engagements.models import (
-    COUNCIL_ABOLISHED,
     DATE_TOO_FAR_AHEAD,
     FOLLOW_UP_BEFORE_DATE,
     GSS_CODE_INVALID,
@@ -115,7 +114,7 @@ def test_engagement_with_abolished_council_after_abolition_is_refused(adviser):
     with pytest.raises(ValidationError) as error:
         EngagementFactory.build(council=allerdale, adviser=adviser, date=datetime.date(2023, 6, 1)).full_clean()
     assert error.value.message_dict["council"] == [
-        COUNCIL_ABOLISHED.format(council=allerdale, date=allerdale.abolished_on)
+        "Allerdale was abolished on 1 April 2023 and replaced by Cumberland; choose Cumberland for later engagements."
     ]
 
 

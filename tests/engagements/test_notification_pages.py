@@ -18,7 +18,7 @@ from engagements.models import (
     NotificationPreference,
     SupportRequest,
 )
-from engagements.public_views import CONFIRMATION_SALT
+from engagements.public.offer_views import CONFIRMATION_SALT
 from engagements.services import support_request_acknowledge, support_request_close, support_request_convert
 from engagements.workspace.settings_views import CALENDAR_RESET, CHOOSE_DIGEST, CHOOSE_WEEKDAY, SETTINGS_SAVED
 from tests.engagements.html import field_error

@@ -51,7 +51,10 @@ def test_the_adviser_finder_offers_active_councils_only(client):
     html = client.get("/").content.decode()
     assert 'value="E06000001"' in html  # Hartlepool
     assert 'value="E07000026"' not in html  # Allerdale, abolished in 2023
-    assert html.count("<option") == Council.objects.active().count() + 1  # and "Choose your council"
+    # Each council once, again under each former name ("North Yorkshire (replaced Craven in
+    # April 2023)"), and "Choose your council".
+    replaced = Council.successors.through.objects.count()
+    assert html.count("<option") == Council.objects.active().count() + replaced + 1
 
 
 def test_finding_an_adviser_goes_to_the_councils_page(client, hartlepool):
@@ -82,8 +85,8 @@ def test_home_answers_304_until_the_catalogue_or_councils_change(client):
 
 
 def test_home_queries_are_fixed(client, django_assert_num_queries):
-    # ETag state (3), themes with counts, newest offers, active councils.
-    with django_assert_num_queries(6):
+    # ETag state (3), themes with counts, newest offers, active councils, councils they replaced.
+    with django_assert_num_queries(7):
         client.get("/")
 
 
@@ -160,8 +163,9 @@ def test_offer_page_answers_304_until_the_offer_or_its_take_up_changes(client, h
 def test_offer_page_queries_do_not_grow_with_items_and_audiences(client, django_assert_num_queries):
     offer = Offer.objects.get(slug=COACHING_OFFER)
     url = offer.get_absolute_url()
-    # ETag state (3), offer with theme and source, audiences, formats, items, publications, take-up, related.
-    expected = 10
+    # ETag state (3), offer with theme and source, audiences, formats, items, publications, take-up,
+    # related, and the "Who to contact" council picker (active councils, councils they replaced).
+    expected = 12
     with django_assert_num_queries(expected):
         client.get(url)
     OfferItem.objects.bulk_create(OfferItem(offer=offer, text=f"Extra item {i}", order=100 + i) for i in range(40))
@@ -188,8 +192,8 @@ def test_council_register_lists_active_councils_by_name(client):
         ("q=hartle", {"E06000001"}),
         ("q=E08000035", {"E08000035"}),
         ("q=e08000035", {"E08000035"}),
-        ("q=allerdale", set()),
-        ("q=allerdale&abolished=1", {"E07000026"}),
+        ("q=allerdale", {"E06000063"}),  # Cumberland, which replaced it
+        ("q=allerdale&abolished=1", {"E07000026", "E06000063"}),
     ],
 )
 def test_council_register_search(client, query, expected):
@@ -210,7 +214,8 @@ def test_council_register_ignores_unknown_filters_and_keeps_the_rest(client):
     assert response.status_code == 200
     councils = response.context["page_obj"].paginator.object_list
     assert {c.kind for c in councils} == {"unitary"}
-    assert response.context["query_string"] == "kind=unitary"
+    assert response.context["form"].cleaned_data["kind"] == "unitary"
+    assert response.context["form"].cleaned_data["region"] == ""
     assert response.context["page_obj"].number == response.context["page_obj"].paginator.num_pages
 
 

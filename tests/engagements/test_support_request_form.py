@@ -4,7 +4,7 @@ import pytest
 from django.core import mail, signing
 
 from engagements.models import Council, SupportRequest
-from engagements.public_forms import (
+from engagements.public.forms import (
     CHOOSE_COUNCIL,
     CONSENT_REQUIRED,
     EMAIL_INVALID,
@@ -13,8 +13,8 @@ from engagements.public_forms import (
     MESSAGE_TOO_LONG,
     REQUEST_FAILED_SPAM_CHECK,
 )
-from engagements.public_views import CONFIRMATION_SALT
-from engagements.services import REQUEST_COUNCIL_INACTIVE, REQUEST_RATE_LIMITED
+from engagements.public.offer_views import CONFIRMATION_SALT
+from engagements.services import REQUEST_RATE_LIMITED
 from offers.models import Offer
 from tests.factories import AdviserFactory
 
@@ -136,8 +136,9 @@ def test_errors_are_named_by_the_field_and_what_was_typed_is_kept(
 
 def test_an_inactive_council_is_refused_with_the_services_reason(client, django_capture_on_commit_callbacks):
     response = send(client, django_capture_on_commit_callbacks, council="E07000026")
-    allerdale = Council.objects.get(gss_code="E07000026")
-    assert response.context["form"].errors["council"] == [REQUEST_COUNCIL_INACTIVE.format(council=allerdale)]
+    assert response.context["form"].errors["council"] == [
+        "Allerdale was replaced by Cumberland in April 2023: choose Cumberland."
+    ]
     assert not SupportRequest.objects.exists()
 
 
@@ -152,13 +153,13 @@ def test_the_services_offer_refusal_shows_above_the_form(client, hartlepool, mon
     """If the offer is withdrawn between loading and saving, the service's reason is shown."""
     from django.core.exceptions import ValidationError
 
-    from engagements import public_views
-    from engagements.services import REQUEST_OFFER_UNAVAILABLE
+    from engagements.public import offer_views
+    from offers.models import OFFER_UNPUBLISHED as REQUEST_OFFER_UNAVAILABLE
 
     def refuse(**kwargs):
         raise ValidationError({"offer": REQUEST_OFFER_UNAVAILABLE})
 
-    monkeypatch.setattr(public_views, "support_request_create", refuse)
+    monkeypatch.setattr(offer_views, "support_request_create", refuse)
     response = client.post(URL, answers())
     assert response.context["form"].non_field_errors() == [REQUEST_OFFER_UNAVAILABLE]
     assert REQUEST_OFFER_UNAVAILABLE in response.content.decode()
@@ -225,14 +226,14 @@ def test_the_confirmation_address_cannot_be_guessed_or_reused_for_another_offer(
 
 
 def test_an_expired_confirmation_is_not_found(client, hartlepool, django_capture_on_commit_callbacks, monkeypatch):
-    from engagements import public_views
+    from engagements.public import offer_views
 
     location = send(client, django_capture_on_commit_callbacks)["Location"]
-    monkeypatch.setattr(public_views, "CONFIRMATION_MAX_AGE", -1)
+    monkeypatch.setattr(offer_views, "CONFIRMATION_MAX_AGE", -1)
     assert client.get(location).status_code == 404
 
 
 def test_request_form_queries_are_fixed(client, django_assert_num_queries):
-    # Offer with theme, active councils for the picker.
-    with django_assert_num_queries(2):
+    # Offer with theme, active councils for the picker, councils they replaced.
+    with django_assert_num_queries(3):
         client.get(URL)

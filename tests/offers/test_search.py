@@ -197,7 +197,7 @@ def test_a_misspelt_word_is_corrected_and_the_words_typed_are_one_click_away(cli
     assert slugs(response)[0] == FISA
     assert (
         'Showing results for <strong>finance adviser</strong> — <a class="govuk-link" '
-        'href="/offers/?q=finanse+adviser&amp;exact=1&amp;theme=financial-resilience">search instead for '
+        'href="/offers/?q=finanse+adviser&amp;theme=financial-resilience&amp;exact=1">search instead for '
         "finanse adviser</a>"
     ) in html
     assert "1 offer matching “finance adviser”" in html

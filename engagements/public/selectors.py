@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from engagements.models import Council, Engagement
+from engagements.models import Adviser, Council, Engagement
 from engagements.take_up import offer_take_up
 from lga_portal.http import PageState
 from offers.models import Offer
@@ -18,7 +18,8 @@ TAKE_UP_DAYS = 365
 
 
 def council_register(*, q: str = "", region: str = "", kind: str = "", include_abolished: bool = False) -> QuerySet:
-    """Councils for the public register, by name, with region and principal adviser: one query."""
+    """Councils for the public register, by name, with region and principal adviser: one query
+    (two when searching: the former councils matched, for "replaced Craven in April 2023")."""
     councils = Council.objects.select_related("region", "adviser").order_by("name", "gss_code")
     if not include_abolished:
         councils = councils.active()
@@ -26,7 +27,8 @@ def council_register(*, q: str = "", region: str = "", kind: str = "", include_a
         councils = councils.filter(region__slug=region)
     if kind:
         councils = councils.filter(kind=kind)
-    return councils.search(q)
+    # A former council's name finds its successors too, saying which council each one replaced.
+    return councils.search(q).with_predecessors_matching(q)
 
 
 def council_for_page(*, gss_code: str = "", slug: str = "") -> Council | None:
@@ -56,14 +58,23 @@ def home_page_state() -> PageState:
     return last_modified, (*parts, councils["count"])
 
 
-def offer_page_state() -> PageState:
-    """What the offer page depends on: the catalogue, engagements (take-up) and today's date.
+def offer_page_state(*, with_contacts: bool = False) -> PageState:
+    """What the offer page depends on: the catalogue, engagements (take-up) and today's date;
+    with a council chosen for "Who to contact", also the councils and principal advisers.
 
     Engagements are archived rather than deleted, and an archive or edit moves
     ``modified_at``, so its maximum (read from an index) is enough.
     """
     last_modified, parts = catalogue_state()
     engagements_changed = Engagement.objects.aggregate(changed=Max("modified_at"))["changed"]
-    if engagements_changed and (last_modified is None or engagements_changed > last_modified):
-        last_modified = engagements_changed
-    return last_modified, (*parts, engagements_changed, timezone.localdate())
+    changes = [engagements_changed]
+    parts = (*parts, engagements_changed, timezone.localdate())
+    if with_contacts:
+        councils = Council.objects.aggregate(changed=Max("modified_at"), count=Count("pk"))
+        advisers = Adviser.objects.aggregate(changed=Max("modified_at"), count=Count("pk"))
+        changes += [councils["changed"], advisers["changed"]]
+        parts = (*parts, councils["count"], advisers["count"])
+    for changed in changes:
+        if changed and (last_modified is None or changed > last_modified):
+            last_modified = changed
+    return last_modified, parts

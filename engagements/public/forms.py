@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import ModelChoiceIterator
-from django.utils.http import urlencode
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
-from engagements.models import Council, CouncilKind, Region
+from engagements.models import Council, CouncilKind, Region, replaced_label
 from lga_portal.forms import FilterChoiceField, SearchField
 
 CHOOSE_COUNCIL = "Choose your council"
@@ -28,18 +27,40 @@ MESSAGE_MAX_LENGTH = 5000
 
 
 class _OfferedCouncils(ModelChoiceIterator):
-    """Lists only the councils a visitor should pick from (those that exist today)."""
+    """The councils a visitor should pick from (those that exist today), with each council that
+    was replaced listed again under its former name, as its successor: an officer from Craven
+    who looks for "Craven" (in the list, or typing into the autocomplete) finds "North Yorkshire
+    (replaced Craven in April 2023)". Two queries."""
 
     def __init__(self, field):
         super().__init__(field)
         self.queryset = field.offered
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        # A fresh query each time: the field (and its queryset) is shared by every form instance.
+        entries = [(council.name, self.choice(council)) for council in self.queryset.all()]
+        for former, successor in successions():
+            value = ModelChoiceIteratorValue(self.field.prepare_value(successor), successor)
+            entries.append((former.name, (value, replaced_label(successor, former))))
+        for _, choice in sorted(entries, key=lambda entry: (entry[0].casefold(), entry[1][1])):
+            yield choice
+
+
+def successions() -> list[tuple[Council, Council]]:
+    """(former council, council that replaced it and exists today) pairs, in one query."""
+    links = Council.successors.through.objects.filter(to_council__is_active=True).select_related(
+        "from_council", "to_council"
+    )
+    return [(link.from_council, link.to_council) for link in links]
 
 
 class CouncilChoiceField(forms.ModelChoiceField):
     """A council picked by GSS code from the active councils, sorted by name.
 
     Any council in the register is accepted, so that one abolished since the page was
-    loaded (or typed into the URL) meets the service's own message about its successor.
+    loaded (or typed into the URL) meets the service's own message naming its successors.
     """
 
     iterator = _OfferedCouncils
@@ -49,7 +70,8 @@ class CouncilChoiceField(forms.ModelChoiceField):
         kwargs.setdefault("label", "Your council")
         kwargs.setdefault("empty_label", "Choose your council")
         kwargs.setdefault("error_messages", {"required": CHOOSE_COUNCIL, "invalid_choice": CHOOSE_COUNCIL})
-        super().__init__(queryset=Council.objects.all(), to_field_name="gss_code", **kwargs)
+        # With its adviser: "Who to contact" names them.
+        super().__init__(queryset=Council.objects.select_related("adviser"), to_field_name="gss_code", **kwargs)
         # Progressive enhancement: static/js/council-picker.js turns this into an autocomplete.
         self.widget.attrs["data-module"] = "app-council-autocomplete"
 
@@ -124,6 +146,18 @@ class FindAdviserForm(forms.Form):
     council = CouncilChoiceField()
 
 
+class OfferContactForm(forms.Form):
+    """ "Who to contact" on an offer page: the officer's council (a GET form; works without JavaScript)."""
+
+    council = CouncilChoiceField(help_text="Choose your council to see who to contact about this offer.")
+
+    def clean_council(self) -> Council:
+        council = self.cleaned_data["council"]
+        if not council.is_active:
+            raise ValidationError(council.replaced_message(), code="replaced")
+        return council
+
+
 class CouncilRegisterFilterForm(forms.Form):
     """Search and filters for /councils/. Always valid: unknown values are dropped."""
 
@@ -148,10 +182,3 @@ class CouncilRegisterFilterForm(forms.Form):
     @property
     def has_filters(self) -> bool:
         return any(self.cleaned_data[name] for name in ("q", "region", "kind", "abolished"))
-
-    def query_string(self) -> str:
-        data = self.cleaned_data
-        pairs = [(name, data[name]) for name in ("q", "region", "kind") if data[name]]
-        if data["abolished"]:
-            pairs.append(("abolished", "1"))
-        return urlencode(pairs)
