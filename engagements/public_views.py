@@ -22,6 +22,7 @@ from engagements.services import (
     support_request_address_refusal,
     support_request_create,
 )
+from lga_portal import page_cache
 from lga_portal.http import conditional_for_anonymous
 from lga_portal.rate_limits import client_address
 from offers.models import Offer
@@ -52,7 +53,7 @@ def _offer_breadcrumbs(offer: Offer) -> list[tuple[str, str]]:
     ]
 
 
-@conditional_for_anonymous(_home_state)
+@conditional_for_anonymous(_home_state, scopes=(page_cache.CATALOGUE, page_cache.COUNCILS), query_names=("council",))
 def home(request: HttpRequest) -> HttpResponse:
     """What the portal is, search, themes with available offers, newest offers, find your adviser."""
     finder = FindAdviserForm(request.GET if "council" in request.GET else None, auto_id="find-adviser-%s")
@@ -69,7 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@conditional_for_anonymous(_offer_page_state)
+@conditional_for_anonymous(_offer_page_state, scopes=(page_cache.CATALOGUE, page_cache.ENGAGEMENTS), daily=True)
 def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offer = get_object_or_404(Offer.objects.published().with_related(), slug=slug)
     return render(
@@ -121,6 +122,8 @@ def offer_request_sent(request: HttpRequest, slug: str, token: str) -> HttpRespo
     return render(request, "engagements/supportrequest_sent.html", {"support_request": support_request})
 
 
+# Kept in the cache only where the page state is (no database state of their own).
+@conditional_for_anonymous(scopes=(page_cache.COUNCILS,), query_names=("q", "region", "kind", "abolished", "page"))
 def council_list(request: HttpRequest) -> HttpResponse:
     form = CouncilRegisterFilterForm(request.GET)
     form.is_valid()  # always true: unknown values are dropped, the rest kept
@@ -139,6 +142,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@conditional_for_anonymous(scopes=(page_cache.COUNCILS,))
 def council_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One council's public page, by GSS code; a slug redirects to the code's address."""
     if GSS_CODE.match(code.upper()):
