@@ -36,4 +36,6 @@ for _model in apps.get_app_config("offers").get_models():
         post_save.connect(_catalogue_changed, sender=_model, dispatch_uid=f"page-state-save-{_model.__name__}")
         post_delete.connect(_catalogue_changed, sender=_model, dispatch_uid=f"page-state-delete-{_model.__name__}")
 for _field in Offer._meta.many_to_many:
-    m2m_changed.connect(_catalogue_changed, sender=_field.remote_field.through, dispatch_uid=f"page-state-{_field.name}")
+    m2m_changed.connect(
+        _catalogue_changed, sender=_field.remote_field.through, dispatch_uid=f"page-state-{_field.name}"
+    )

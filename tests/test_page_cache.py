@@ -65,7 +65,11 @@ def test_an_editor_adding_a_synonym_in_the_admin_shows_at_once(client, make_user
 @pytest.mark.parametrize(
     ("change", "url", "shown"),
     [
-        (lambda: _save(Offer.objects.get(slug=COACHING_OFFER), title="Coaching, renamed"), "/offers/?q=coaching", "renamed"),
+        (
+            lambda: _save(Offer.objects.get(slug=COACHING_OFFER), title="Coaching, renamed"),
+            "/offers/?q=coaching",
+            "renamed",
+        ),
         (lambda: _save(Theme.objects.get(slug="leadership"), name="Leadership, renamed"), "/", "renamed"),
         (
             lambda: OfferItem.objects.create(offer=Offer.objects.get(slug=COACHING_OFFER), text="A new item", order=99),
@@ -73,7 +77,11 @@ def test_an_editor_adding_a_synonym_in_the_admin_shows_at_once(client, make_user
             "A new item",
         ),
         (lambda: Offer.objects.get(slug=COACHING_OFFER).delete(), "/offers/?q=coaching", None),
-        (lambda: _save(Council.objects.get(gss_code="E06000001"), name="Hartlepool, renamed"), "/councils/E06000001/", "renamed"),
+        (
+            lambda: _save(Council.objects.get(gss_code="E06000001"), name="Hartlepool, renamed"),
+            "/councils/E06000001/",
+            "renamed",
+        ),
     ],
 )
 def test_a_saved_change_is_shown_on_the_next_anonymous_visit(client, change, url, shown):

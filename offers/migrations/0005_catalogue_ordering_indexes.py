@@ -4,26 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('offers', '0004_search_synonyms_best_bets_and_index'),
+        ("offers", "0004_search_synonyms_best_bets_and_index"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='offer',
-            name='offer_newest_idx',
+            model_name="offer",
+            name="offer_newest_idx",
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['title', 'id'], name='offer_title_idx'),
+            model_name="offer",
+            index=models.Index(fields=["title", "id"], name="offer_title_idx"),
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['-created_at', '-id'], name='offer_newest_idx'),
+            model_name="offer",
+            index=models.Index(fields=["-created_at", "-id"], name="offer_newest_idx"),
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['theme', 'title'], name='offer_theme_title_idx'),
+            model_name="offer",
+            index=models.Index(fields=["theme", "title"], name="offer_theme_title_idx"),
         ),
     ]
