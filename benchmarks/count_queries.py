@@ -34,7 +34,9 @@ def main() -> None:
         if scenario.get("user"):
             client.force_login(users.get(username=scenario["user"]))
         headers = scenario.get("headers") or {}
-        client.get(scenario["path"], headers=headers)  # warm caches (content types, sessions)
+        warm = client.get(scenario["path"], headers=headers)  # warm caches (content types, sessions)
+        if scenario.get("revalidate"):
+            headers = {**headers, "If-None-Match": warm["ETag"]}
         with CaptureQueriesContext(connection) as queries:
             response = client.get(scenario["path"], headers=headers)
             if hasattr(response, "streaming_content") and scenario.get("stream_rows_only") is None:

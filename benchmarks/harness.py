@@ -65,15 +65,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int = 2, threads: int = 1):
-    """Run gunicorn on a free port; yields (base_url, master pid)."""
+def gunicorn(env: dict[str, str], workers: int = 2, threads: int = 1, app: str = "lga_portal.wsgi"):
+    """Run gunicorn on a free port; yields (base_url, master pid). ``app`` is the WSGI module:
+    the portal, or the bare view it is measured against (benchmarks/bare_app.py)."""
     port = free_port()
     process = subprocess.Popen(
         [
             PYTHON,
             "-m",
             "gunicorn",
-            "lga_portal.wsgi",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -189,22 +190,33 @@ def time_requests(session: Session, name: str, path: str, n: int, warmup: int = 
     return timing
 
 
-def throughput(base: str, path: str, seconds: float, clients: int, session: Session | None = None) -> float:
-    """Requests per second that ``clients`` concurrent keep-alive clients get for ``path``."""
+def throughput(
+    base: str,
+    path: str,
+    seconds: float,
+    clients: int,
+    session: Session | None = None,
+    headers: dict[str, str] | None = None,
+    expect: int = 200,
+) -> float:
+    """Requests per second that ``clients`` concurrent keep-alive clients get for ``path``, counting
+    the answers with status ``expect`` (304 for a revalidation with ``If-None-Match``)."""
     host, port = base.removeprefix("http://").split(":")
-    cookie = ""
+    sent = {**(headers or {})}
     if session:
-        cookie = "; ".join(f"{c.name}={c.value}" for c in session.jar)
+        sent["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in session.jar)
+        if session.token:
+            sent["Authorization"] = f"Token {session.token}"
     stop = time.monotonic() + seconds
     counts = [0] * clients
 
     def client(index: int) -> None:
         conn = http.client.HTTPConnection(host, int(port), timeout=60)
         while time.monotonic() < stop:
-            conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+            conn.request("GET", path, headers=sent)
             response = conn.getresponse()
             response.read()
-            if response.status == 200:
+            if response.status == expect:
                 counts[index] += 1
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]

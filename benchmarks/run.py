@@ -18,10 +18,12 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -74,12 +76,19 @@ with connection.cursor() as cursor:
 """
 
 
+# A deep page of the API's engagement list (the paging scheme may change: adapt this one path).
+DEEP_API_PAGE = "/api/v1/engagements/?page_size=1000&page=50"
+BARE = "bare Django view (benchmarks/bare_app.py)"
+
+
 def scenarios(council_slug: str, council_code: str, offer_slug: str) -> list[dict]:
-    """(name, path, who). Paths follow the design's URL contract."""
+    """(name, path, who). Paths follow the design's URL contract. ``revalidate`` sends the
+    page's own ETag back (If-None-Match), as a browser revalidating its copy does."""
     six_years = "from=2020-01-01&to=2025-12-31"
     return [
         {"name": "bare view /healthz", "path": "/healthz", "user": None},
         {"name": "catalogue /offers/", "path": "/offers/", "user": None},
+        {"name": "catalogue /offers/ revalidation (304)", "path": "/offers/", "user": None, "revalidate": True},
         {"name": "catalogue search", "path": "/offers/?q=coaching+chief+executives", "user": None},
         # The search's speed goals: a query that matches one offer, and a word in nearly all of them.
         {"name": "search matching one offer", "path": "/offers/?q=redmond+review", "user": None},
@@ -98,10 +107,21 @@ def scenarios(council_slug: str, council_code: str, offer_slug: str) -> list[dic
             "user": "bench-analyst",
         },
         {"name": "API engagements, 1,000 rows", "path": "/api/v1/engagements/?page_size=1000", "user": "bench-analyst"},
+        {"name": "API engagements, 1,000 rows, page 50", "path": DEEP_API_PAGE, "user": "bench-analyst"},
         {
             "name": "API stats/coverage quarterly by region, 6 years",
             "path": f"/api/v1/stats/coverage/?{six_years}&period=quarter&by=region",
             "user": "bench-analyst",
+        },
+        {
+            "name": "API stats/coverage quarterly by engagement kind, 6 years",
+            "path": f"/api/v1/stats/coverage/?{six_years}&period=quarter&by=engagement_kind",
+            "user": "bench-analyst",
+        },
+        {
+            "name": "coverage page quarterly by engagement kind, 6 years",
+            "path": f"/metrics/coverage/?{six_years}&period=quarter&by=engagement_kind",
+            "user": "bench-manager",
         },
         {
             "name": "coverage page quarterly by region, 6 years",
@@ -139,6 +159,12 @@ EXPORTS = [
     },
     {"name": "API CSV (all engagements)", "path": "/api/v1/engagements/?format=csv", "user": "bench-analyst"},
 ]
+
+
+def etag_of(base: str, path: str) -> str:
+    """The ETag an anonymous visitor gets for ``path`` (what a browser sends back to revalidate)."""
+    with urllib.request.urlopen(base + path, timeout=600) as response:
+        return response.headers["ETag"]
 
 
 def stream_with_memory(master: int, session: Session, path: str) -> dict:
@@ -192,6 +218,11 @@ def main() -> None:
     parser.add_argument("--throughput-seconds", type=float, default=10)
     parser.add_argument("--skip-exports", action="store_true", help="Skip the million-row CSV streams.")
     parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        help="The shared cache the portal uses, as in production (REDIS_URL); '' for the embedded cache.",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         default=[],
@@ -200,7 +231,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    env = production_env(args.database_url)
+    env = production_env(args.database_url, REDIS_URL=args.redis_url, CACHE_KEY_PREFIX="lga-bench")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed")
     manage(env, "collectstatic", "--noinput", "-v0")
@@ -229,6 +260,8 @@ def main() -> None:
     # The state autovacuum keeps a live database in: statistics current and pages marked
     # all-visible, so index-only scans need not visit the table (quick when nothing changed).
     manage(env, "shell", "-c", VACUUM)
+    # Whatever this database held before, pages kept from an earlier run are not reused.
+    manage(env, "shell", "-c", "from lga_portal import page_cache; page_cache.bump_all()")
     council_slug, council_code, offer_slug, adviser_councils = (
         manage(env, "shell", "-c", SETUP_USERS.format(password=PASSWORD), capture=True).strip().splitlines()[-1].split()
     )
@@ -274,13 +307,46 @@ def main() -> None:
     results = {
         "command": " ".join(sys.argv),
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "load_average": list(os.getloadavg()),
         "engagements": engagements,
         "adviser_councils": int(adviser_councils),
         "workers": args.workers,
+        "cache": args.redis_url or "embedded (each process's own memory)",
         "scenarios": [],
         "throughput": {},
         "exports": [],
     }
+    clients = args.workers * 2
+
+    def report(row: dict) -> None:
+        results["scenarios"].append(row)
+        print(
+            f"{row['name']:<60} {row['status']} median {row['median_ms']:>8.1f} ms  p95 {row['p95_ms']:>8.1f} ms  "
+            f"queries {row['queries']}",
+            flush=True,
+        )
+
+    def timed(timing, queries_made) -> dict:
+        return {
+            "name": timing.name,
+            "path": timing.path,
+            "status": timing.status,
+            "bytes": timing.size,
+            "median_ms": round(timing.median_ms, 1),
+            "p95_ms": round(timing.p95_ms, 1),
+            "queries": queries_made,
+        }
+
+    # The ceiling: a bare Django view, served by the same gunicorn command, measured first so the
+    # two servers never compete.
+    with gunicorn(env, workers=args.workers, app="benchmarks.bare_app") as (bare_base, _master):
+        report(timed(time_requests(Session(bare_base), BARE, "/", args.requests), 0))
+        bare_rate = None
+        if not args.only:
+            bare_rate = throughput(bare_base, "/", args.throughput_seconds, clients)
+            results["throughput"][BARE] = {"requests_per_second": round(bare_rate, 1), "share_of_bare": 1.0}
+            print(f"throughput {BARE:<60} {bare_rate:8.1f} req/s  100.0 % of bare ({clients} clients)", flush=True)
+
     with gunicorn(env, workers=args.workers) as (base, master):
         sessions = {None: Session(base)}
         for name in ("bench-adviser", "bench-manager"):
@@ -288,34 +354,36 @@ def main() -> None:
             sessions[name].login(name, PASSWORD)
         sessions["bench-analyst"] = Session(base, token=token)
         for scenario in plan:
-            timing = time_requests(sessions[scenario["user"]], scenario["name"], scenario["path"], args.requests)
-            row = {
-                "name": timing.name,
-                "path": timing.path,
-                "status": timing.status,
-                "bytes": timing.size,
-                "median_ms": round(timing.median_ms, 1),
-                "p95_ms": round(timing.p95_ms, 1),
-                "queries": queries.get(timing.name, {}).get("queries"),
-            }
-            results["scenarios"].append(row)
-            print(
-                f"{row['name']:<52} {row['status']} median {row['median_ms']:>8.1f} ms  p95 {row['p95_ms']:>8.1f} ms  queries {row['queries']}",
-                flush=True,
+            headers = {"If-None-Match": etag_of(base, scenario["path"])} if scenario.get("revalidate") else None
+            timing = time_requests(
+                sessions[scenario["user"]], scenario["name"], scenario["path"], args.requests, headers=headers
             )
-        clients = args.workers * 2
-        for name, path, who in (
+            report(timed(timing, queries.get(timing.name, {}).get("queries")))
+        for name, path, who, revalidate in (
             []
             if args.only
             else [
-                ("bare view /healthz", "/healthz", None),
-                ("catalogue /offers/", "/offers/", None),
-                ("dashboard (adviser)", "/workspace/", "bench-adviser"),
+                ("bare view /healthz (one SELECT 1, every middleware)", "/healthz", None, False),
+                ("catalogue /offers/ (anonymous)", "/offers/", None, False),
+                ("catalogue /offers/ revalidation (304)", "/offers/", None, True),
+                ("search /offers/?q=coaching (anonymous)", "/offers/?q=coaching", None, False),
+                ("offer page (anonymous)", f"/offers/{offer_slug}/", None, False),
+                ("dashboard (adviser)", "/workspace/", "bench-adviser", False),
             ]
         ):
-            rate = throughput(base, path, args.throughput_seconds, clients, sessions[who] if who else None)
-            results["throughput"][name] = round(rate, 1)
-            print(f"throughput {name:<40} {rate:8.1f} req/s ({clients} clients)", flush=True)
+            headers = {"If-None-Match": etag_of(base, path)} if revalidate else None
+            rate = throughput(
+                base,
+                path,
+                args.throughput_seconds,
+                clients,
+                sessions[who] if who else None,
+                headers=headers,
+                expect=304 if revalidate else 200,
+            )
+            share = rate / bare_rate if bare_rate else None
+            results["throughput"][name] = {"requests_per_second": round(rate, 1), "share_of_bare": round(share, 4)}
+            print(f"throughput {name:<60} {rate:8.1f} req/s {share:7.1%} of bare ({clients} clients)", flush=True)
     if not args.skip_exports:
         # One worker, so the memory sampled is the one streaming the export.
         with gunicorn(env, workers=1) as (base, master):

@@ -190,12 +190,26 @@ TASKS = {
     }
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("CACHE_LOCATION", "lga-portal"),
+# The cache: anonymous visitors' public pages, the API throttles and the support-request limits.
+# With REDIS_URL, Redis, shared by every worker and server (lga_portal/cache.py: Django's Redis
+# backend that answers as an empty cache while Redis is down, rather than breaking a page).
+# Without it, CACHE_BACKEND (by default each process's own memory, which needs no server).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "lga_portal.cache.FailSafeRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "lga"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+            "LOCATION": os.environ.get("CACHE_LOCATION", "lga-portal"),
+        }
+    }
 
 # Security headers; the HTTPS-only ones are on whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -347,6 +361,17 @@ PORTAL = {
     # Seconds to wait before each retry of an email the mail server did not take (1, 5 and 25
     # minutes); after the last retry fails the email is marked failed for a manager to retry.
     "EMAIL_RETRY_DELAYS": [int(s) for s in env_list("EMAIL_RETRY_DELAYS", "60,300,1500")],
+    # Public pages for anonymous visitors come from the cache (lga_portal/page_cache.py), for at
+    # most this many seconds; 0 turns the page cache off.
+    "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "86400")),
+    # What the pages show is versioned in the cache (moved on by the save signals) when every
+    # worker shares it; with each process's own memory it is read from the database instead, as
+    # a change made in one worker would not reach the others' caches.
+    "PAGE_STATE_IN_CACHE": env_bool(
+        "PAGE_STATE_IN_CACHE",
+        default=CACHES["default"]["BACKEND"]
+        not in ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache"),
+    ),
 }
 
 LOGGING = {

@@ -14,6 +14,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PORTAL = {**PORTAL, "EMAIL_RETRY_DELAYS": [0, 0]}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The suite runs in one process, so its in-memory cache is shared by every request, as Redis is
+# in production: the public pages' state is kept in the cache, as it is there.
+PORTAL = {**PORTAL, "PAGE_STATE_IN_CACHE": True}  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

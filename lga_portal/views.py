@@ -10,20 +10,26 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lga_portal.cache import cache_health
 from lga_portal.middleware import database_unavailable_response, is_database_unavailable
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database check for load balancers: 200 when the database answers, else 503."""
+    """Liveness check for load balancers: 503 when the database does not answer, else 200.
+
+    It also says whether the cache answers: without it pages are still served (uncached, and
+    the limits not applied), so a cache outage alone is "degraded", still 200.
+    """
+    cache = cache_health()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse({"status": "unavailable", "database": "unreachable", "cache": cache}, status=503)
+    return JsonResponse({"status": "ok" if cache == "ok" else "degraded", "database": "ok", "cache": cache})
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from lga_portal import page_cache
 from lga_portal.http import conditional_for_anonymous
 from offers import selectors
 from offers.forms import CatalogueFilterForm, PublicationFilterForm
@@ -31,18 +32,19 @@ def _catalogue_state(request: HttpRequest, *args, **kwargs):
     return selectors.catalogue_state(searching=bool(request.GET.get("q", "").strip()))
 
 
-@conditional_for_anonymous(_catalogue_state)
+@conditional_for_anonymous(_catalogue_state, query_names=("q", "exact", *FILTER_NAMES, "sort", "page"))
 def offer_list(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
     form.is_valid()  # always true: unknown values are dropped, the rest kept
     results = selectors.catalogue_results(**form.catalogue_filters())
-    if form.is_searching and not results.count and not form.has_filters:
-        # Filters explain an empty page by themselves; a search alone that finds nothing is news.
+    # Filters explain an empty page by themselves; a search alone that finds nothing is news.
+    logged = form.is_searching and not results.count and not form.has_filters
+    if logged:
         zero_result_search_record(query=form.cleaned_data["q"])
     # get_page: a page number past the end shows the last page, a bad one the first.
     page = CountedPaginator(results.offers, OFFERS_PER_PAGE, count=results.count).get_page(request.GET.get("page"))
     searched_for = results.corrected or form.cleaned_data["q"]
-    return render(
+    response = render(
         request,
         "offers/offer_list.html",
         {
@@ -56,9 +58,13 @@ def offer_list(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": [("Home", "/")],
         },
     )
+    if logged:
+        # Each such search is counted, so the page is rendered (and counted) every time.
+        page_cache.do_not_store(response)
+    return response
 
 
-@conditional_for_anonymous(_catalogue_state)
+@conditional_for_anonymous(_catalogue_state, scopes=(page_cache.CATALOGUE,))
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theme = get_object_or_404(Theme, slug=slug)
     offers = selectors.offers_for_listing(theme.offers.all()).order_by("title")
@@ -71,7 +77,7 @@ def _publications_state(request: HttpRequest, *args, **kwargs):
     return selectors.publications_state()
 
 
-@conditional_for_anonymous(_publications_state)
+@conditional_for_anonymous(_publications_state, query_names=("q", "theme", "kind", "page"))
 def publication_list(request: HttpRequest) -> HttpResponse:
     """The LGA's publications: search by words, filter by theme and kind, 20 a page."""
     form = PublicationFilterForm(request.GET)

@@ -19,6 +19,17 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: pages and page state kept by another test, whose
+    database rows are gone, must not be served in this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def same_fake_data():
     """The same fake names and addresses in a test however it is run, so a failure can be repeated."""
     factory.random.reseed_random("lga-portal")

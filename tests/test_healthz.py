@@ -15,7 +15,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 def test_healthz_answers_ok_with_the_database_reachable(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -38,7 +38,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable():
     )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout.strip().splitlines()[-1])
-    assert answer == {"status": 503, "body": {"status": "unavailable", "database": "unreachable"}}
+    assert answer == {"status": 503, "body": {"status": "unavailable", "database": "unreachable", "cache": "ok"}}
 
 
 @pytest.mark.django_db

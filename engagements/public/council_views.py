@@ -11,11 +11,15 @@ from django.urls import reverse
 
 from engagements.public import selectors
 from engagements.public.forms import CouncilRegisterFilterForm
+from lga_portal import page_cache
+from lga_portal.http import conditional_for_anonymous
 
 COUNCILS_PER_PAGE = 50
 GSS_CODE = re.compile(r"^E\d{8}$")
 
 
+# Kept in the cache only where the page state is (no database state of their own).
+@conditional_for_anonymous(scopes=(page_cache.COUNCILS,), query_names=("q", "region", "kind", "abolished", "page"))
 def council_list(request: HttpRequest) -> HttpResponse:
     form = CouncilRegisterFilterForm(request.GET)
     form.is_valid()  # always true: unknown values are dropped, the rest kept
@@ -33,6 +37,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@conditional_for_anonymous(scopes=(page_cache.COUNCILS,))
 def council_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One council's public page, by GSS code; a slug redirects to the code's address."""
     if GSS_CODE.match(code.upper()):

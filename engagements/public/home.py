@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from engagements.public import selectors
 from engagements.public.forms import FindAdviserForm
+from lga_portal import page_cache
 from lga_portal.http import conditional_for_anonymous
 from offers.selectors import newest_offers, themes_with_available_counts
 
@@ -15,7 +16,7 @@ def _home_state(request: HttpRequest, *args, **kwargs):
     return selectors.home_page_state()
 
 
-@conditional_for_anonymous(_home_state)
+@conditional_for_anonymous(_home_state, scopes=(page_cache.CATALOGUE, page_cache.COUNCILS), query_names=("council",))
 def home(request: HttpRequest) -> HttpResponse:
     """What the portal is, search, themes with available offers, newest offers, find your adviser."""
     finder = FindAdviserForm(request.GET if "council" in request.GET else None, auto_id="find-adviser-%s")

@@ -18,6 +18,7 @@ from engagements.services import (
     support_request_address_refusal,
     support_request_create,
 )
+from lga_portal import page_cache
 from lga_portal.http import conditional_for_anonymous
 from lga_portal.rate_limits import client_address
 from offers.models import Offer
@@ -42,7 +43,12 @@ def _offer_breadcrumbs(offer: Offer) -> list[tuple[str, str]]:
     ]
 
 
-@conditional_for_anonymous(_offer_page_state)
+@conditional_for_anonymous(
+    _offer_page_state,
+    scopes=(page_cache.CATALOGUE, page_cache.ENGAGEMENTS, page_cache.COUNCILS),
+    daily=True,
+    query_names=("council",),
+)
 def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offer = get_object_or_404(Offer.objects.published().with_related(), slug=slug)
     contact_form = OfferContactForm(request.GET if "council" in request.GET else None, auto_id="contact-%s")

@@ -33,6 +33,7 @@ from engagements.models import (
 from engagements.seed import load_contact_roles, load_register
 from engagements.summaries import summaries_rebuild
 from engagements.theme_events import theme_events_rebuild
+from lga_portal import page_cache
 from lga_portal.seeding import Seeder
 from offers.models import Delivery, Offer, OfferStatus, Theme
 from offers.seed import load_catalogue
@@ -112,6 +113,8 @@ class Command(BaseCommand):
                 # so index-only scans answer from their index straight away (without it they visit the
                 # table for every row until autovacuum gets round to it, and timings would depend on when).
                 cursor.execute("VACUUM ANALYZE")
+        # Written with COPY, without signals: the public pages' state must move on by hand.
+        page_cache.bump_all()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {made:,} engagements, {offers:,} offers; "

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from engagements.seed import load_contact_roles, load_register
+from lga_portal import page_cache
 from lga_portal.seeding import DataFileError, Seeder
 from metrics.seed import load_indicators, load_survey
 from offers.search_seed import load_search_vocabulary
@@ -53,6 +54,8 @@ class Command(BaseCommand):
                     demo_report = load_demo(seed=demo_seed)
         except DataFileError as exc:
             raise CommandError(f"Nothing was changed. {exc}") from None
+        # Seeding writes some rows in bulk, without signals: every public page may have changed.
+        page_cache.bump_all()
         for line in seeder.report():
             self.stdout.write(line)
         if demo_report:

@@ -1,0 +1,198 @@
+"""Anonymous visitors' public pages from the cache, and the state that says when they change.
+
+**State.** Each public page depends on one or more *scopes*: ``catalogue`` (offers, their items,
+themes, audiences, formats, sources, synonyms and best bets), ``councils`` (councils, regions,
+principal advisers) and ``engagements`` (take-up on the offer page). Each scope has a version in
+the cache — the moment it last changed and a random tag — moved on by the apps' save and delete
+signals (``bump``), at once and again when the transaction commits, so a request that reads the
+new version also reads the committed rows. A page's ETag is the versions of its scopes (with
+the release), so reading it costs one cache call and no query; a version the cache has lost is
+made anew, which can only make a page look changed, never stale.
+
+Writes that send no signals (``QuerySet.update()``, ``bulk_create``, COPY) must call ``bump``
+themselves; ``manage.py seed`` and ``generate_load_data`` do.
+
+With each process's own cache (the embedded default) a change in one worker would not reach the
+others' caches, so the state is read from the database instead (``PAGE_STATE_IN_CACHE``).
+
+**Pages.** The rendered HTML of a page is kept under its ETag and its address (path and the
+query-string names the page reads, in a fixed order), with the request's CSP nonce replaced by
+a placeholder that each reuse fills with its own nonce. Only what is the same for every
+anonymous visitor is kept: never a page that used a CSRF token, showed a message, or set a
+cookie, and never for a request that carries a session or messages.
+
+Every cache call is guarded: a cache that fails answers "nothing kept" and the page is rendered
+as if there were no cache (logged once until the cache answers again).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import secrets
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
+
+CATALOGUE = "catalogue"
+COUNCILS = "councils"
+ENGAGEMENTS = "engagements"
+SCOPES = (CATALOGUE, COUNCILS, ENGAGEMENTS)
+
+NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
+CSRF_FIELD = b'name="csrfmiddlewaretoken"'
+
+
+class _Failures:
+    """Log a failing cache once, and once again when it answers."""
+
+    failing = False
+
+    def failed(self, error: Exception) -> None:
+        if not self.failing:
+            self.failing = True
+            first_line = (str(error).strip().splitlines() or [""])[0]
+            logger.warning(
+                "Public pages are served uncached: the cache cannot be reached (%s: %s). Logged once until it can.",
+                type(error).__name__,
+                first_line,
+            )
+
+    def works(self) -> None:
+        if self.failing:
+            self.failing = False
+            logger.warning("Public pages are served from the cache again.")
+
+
+_failures = _Failures()
+
+
+def enabled() -> bool:
+    return settings.PORTAL["PAGE_CACHE_SECONDS"] > 0
+
+
+def state_in_cache() -> bool:
+    return settings.PORTAL["PAGE_STATE_IN_CACHE"]
+
+
+def _state_key(scope: str) -> str:
+    return f"pagestate:{scope}"
+
+
+def _new_version() -> tuple[float, str]:
+    return (time.time(), secrets.token_hex(8))
+
+
+def bump(*scopes: str) -> None:
+    """Record that what the ``scopes`` show has changed: now, and again when the transaction
+    commits (the request that reads the second version reads the committed rows)."""
+    unknown = set(scopes) - set(SCOPES)
+    if unknown:
+        raise ValueError(f"Unknown page scopes: {sorted(unknown)}")
+    _write_versions(scopes)
+    transaction.on_commit(lambda: _write_versions(scopes), robust=True)
+
+
+def bump_all() -> None:
+    bump(*SCOPES)
+
+
+def _write_versions(scopes: Iterable[str]) -> None:
+    try:
+        cache.set_many({_state_key(scope): _new_version() for scope in scopes}, timeout=None)
+    except Exception as error:  # any backend's own error: a save must never fail for the cache
+        _failures.failed(error)
+
+
+def read_state(scopes: Iterable[str]) -> tuple[datetime.datetime, tuple] | None:
+    """The versions of ``scopes`` from the cache as a ``PageState``; None if the cache fails."""
+    keys = [_state_key(scope) for scope in scopes]
+    try:
+        found = cache.get_many(keys)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            for key in missing:
+                cache.add(key, _new_version(), timeout=None)
+            # Another worker may have added it first: use whichever version the cache kept.
+            found.update(cache.get_many(missing))
+    except Exception as error:
+        _failures.failed(error)
+        return None
+    if any(key not in found for key in keys):
+        return None  # a cache that keeps nothing (down, or a dummy)
+    _failures.works()
+    versions = [found[key] for key in keys]
+    changed = max(moment for moment, _tag in versions)
+    return datetime.datetime.fromtimestamp(changed, tz=datetime.UTC), tuple(tag for _moment, tag in versions)
+
+
+def _address(request: HttpRequest, query_names: Iterable[str] | None) -> str:
+    """The page's host, path and the query string's values for ``query_names`` (None: every name)."""
+    pairs = [
+        f"{name}={value}"
+        for name in sorted(request.GET if query_names is None else query_names)
+        for value in request.GET.getlist(name)
+        # An empty value reads as no value (the pages' forms drop it).
+        if value
+    ]
+    return "\n".join([request.get_host(), request.path, *pairs])
+
+
+def page_key(request: HttpRequest, etag: str, query_names: Iterable[str] | None) -> str:
+    address = hashlib.sha256(_address(request, query_names).encode()).hexdigest()[:32]
+    tag = etag.strip('"')
+    return f"page:{tag}:{address}"
+
+
+def may_use(request: HttpRequest) -> bool:
+    """Whether this anonymous request may be answered from, or stored in, the page cache."""
+    cookies = request.COOKIES
+    return enabled() and settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def cached_response(key: str, request: HttpRequest) -> HttpResponse | None:
+    try:
+        kept = cache.get(key)
+    except Exception as error:
+        _failures.failed(error)
+        return None
+    if kept is None:
+        return None
+    content_type, content = kept
+    if NONCE_PLACEHOLDER in content:
+        content = content.replace(NONCE_PLACEHOLDER, str(request.csp_nonce).encode())
+    return HttpResponse(content, content_type=content_type)
+
+
+def do_not_store(response: HttpResponse) -> HttpResponse:
+    """Mark a response the page cache must not keep (its view does something on every request)."""
+    response.page_cache_store = False
+    return response
+
+
+def store(key: str, request: HttpRequest, response: HttpResponse, csrf_before: bool) -> None:
+    """Keep ``response`` if it is the same for every anonymous visitor."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return
+    if not getattr(response, "page_cache_store", True):
+        return
+    content = response.content
+    if CSRF_FIELD in content or (request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not csrf_before):
+        return  # a form with this visitor's CSRF token
+    messages = getattr(request, "_messages", None)
+    if messages is not None and (getattr(messages, "used", False) or getattr(messages, "_queued_messages", None)):
+        return  # showed (or will show) a message to this visitor
+    nonce = getattr(request, "_csp_nonce", None)
+    if isinstance(nonce, str) and nonce:
+        content = content.replace(nonce.encode(), NONCE_PLACEHOLDER)
+    try:
+        cache.set(key, (response["Content-Type"], content), timeout=settings.PORTAL["PAGE_CACHE_SECONDS"])
+    except Exception as error:
+        _failures.failed(error)
