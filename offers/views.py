@@ -12,7 +12,7 @@ from django.urls import reverse
 from lga_portal import page_cache
 from lga_portal.http import conditional_for_anonymous
 from offers import selectors
-from offers.forms import CatalogueFilterForm, PublicationFilterForm
+from offers.forms import FILTER_NAMES, CatalogueFilterForm, PublicationFilterForm
 from offers.models import Publication, Theme
 from offers.search import zero_result_search_record
 
