@@ -92,9 +92,9 @@ def test_an_unknown_council_asks_for_a_council_next_to_the_field(client, offer):
 
 
 def test_the_page_with_a_council_makes_a_fixed_number_of_queries(client, offer, pat, django_assert_num_queries):
-    # ETag state (3), and councils and advisers (2); offer, audiences, formats, items, take-up,
-    # related; the picker (2); the council chosen, with its adviser.
-    with django_assert_num_queries(14):
+    # Offer, audiences, formats, items, publications, take-up, related; the picker (2); the council
+    # chosen, with its adviser (the page state is in the cache).
+    with django_assert_num_queries(10):
         client.get(offer.get_absolute_url(), {"council": "E06000001"})
 
 
