@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 from engagements.history import Change, engagement_changes_since
 from engagements.models import (
@@ -117,14 +119,85 @@ def _split(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return plain, m2m
 
 
+def engagement_validate(engagement: Engagement, *, related_loaded: bool = False) -> None:
+    """The rules of an engagement, checked before every write (form, API, import): raises
+    ValidationError by field.
+
+    With ``related_loaded``, a council, adviser or user given as an instance the caller has just
+    read from the database is not read again to check that it exists (that check costs a query
+    per record and per row, and is all that is skipped: a missing one is still refused).
+    """
+    exclude = list(FULL_CLEAN["exclude"])
+    if related_loaded:
+        exclude += [
+            field.name
+            for field in Engagement._meta.concrete_fields
+            if field.is_relation and getattr(engagement, field.attname) is not None and field.is_cached(engagement)
+        ]
+    engagement.full_clean(exclude=exclude, validate_constraints=FULL_CLEAN["validate_constraints"])
+
+
+def engagement_new(*, user, import_key: str | None = None, **values: Any) -> tuple[Engagement, dict[str, list]]:
+    """A new, unsaved engagement from ``values``, and its links (roles, offers, themes) by name."""
+    plain, m2m = _split(values)
+    engagement = Engagement(**plain, created_by=user, modified_by=user, import_key=import_key)
+    return engagement, m2m
+
+
 @transaction.atomic
 def engagement_create(*, user, import_key: str | None = None, **values: Any) -> Engagement:
     """Validate and save a new engagement with its roles, offers and themes."""
-    plain, m2m = _split(values)
-    engagement = Engagement(**plain, created_by=user, modified_by=user, import_key=import_key)
-    engagement.full_clean(**FULL_CLEAN)
+    engagement, m2m = engagement_new(user=user, import_key=import_key, **values)
+    engagement_validate(engagement)
     _save_with_history(engagement, user, m2m)
     return engagement
+
+
+def _history_m2m_model(name: str):
+    """The history table of one of the engagement's links (simple-history's ``m2m_fields``)."""
+    return HistoricalRecords.m2m_models[Engagement._meta.get_field(name)]
+
+
+@transaction.atomic
+def engagements_bulk_create(new: list[tuple[Engagement, dict[str, list]]], *, user) -> list[int]:
+    """Save engagements already validated (``engagement_new`` then ``engagement_validate``), with
+    their links and one history entry each holding both, as ``engagement_create`` records it.
+
+    A fixed number of queries however many there are (on PostgreSQL; SQLite splits each insert
+    into batches of its 999 parameters): the engagements, their history, the history ids, then
+    per kind of link its rows and their history. Returns the new ids, in order.
+
+    The theme events are not refreshed here: the caller refreshes them, once per batch, for the
+    ids returned (the import does, in ``imports._after_bulk_insert``).
+    """
+    if not new:
+        return []
+    author = user if user is not None and getattr(user, "is_authenticated", False) else None
+    engagements = bulk_create_with_history([engagement for engagement, _ in new], Engagement, default_user=author)
+    ids = [engagement.pk for engagement in engagements]
+    history_ids = dict(Engagement.history.filter(id__in=ids).values_list("id", "history_id"))
+    for name in ENGAGEMENT_M2M:
+        field = Engagement._meta.get_field(name)
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        links = [
+            through(**{f"{source}_id": engagement.pk, f"{target}_id": related.pk})
+            for engagement, (_, m2m) in zip(engagements, new, strict=True)
+            for related in m2m.get(name) or ()
+        ]
+        if not links:
+            continue
+        through.objects.bulk_create(links)
+        history = _history_m2m_model(name)
+        history.objects.bulk_create(
+            history(
+                id=link.pk,
+                history_id=history_ids[getattr(link, f"{source}_id")],
+                **{f"{source}_id": getattr(link, f"{source}_id"), f"{target}_id": getattr(link, f"{target}_id")},
+            )
+            for link in links
+        )
+    return ids
 
 
 def engagement_lock(*, engagement: Engagement, version: int, user) -> Engagement:
