@@ -134,13 +134,6 @@ def _chunks(iterator: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def stream(queryset: QuerySet, user, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
-    """Every row of ``queryset``, read from a server-side cursor ``chunk_size`` at a time."""
-    values = projection(queryset, user).iterator(chunk_size=chunk_size)
-    for chunk in _chunks(values, chunk_size):
-        yield from complete(chunk)
-
-
 class _Links:
     """The slugs of each engagement's roles, offers and themes for a long stream of rows: the
     linked tables (small) are read once, in their own order, then each chunk's links are read
@@ -192,8 +185,8 @@ def csv_table(
     queryset: QuerySet, user, names: Sequence[str], *, address=None, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[list[str]]:
     """The header ``names``, then those columns of every engagement of ``queryset`` as CSV cells,
-    read from a server-side cursor ``chunk_size`` rows at a time: the same cells as the rows of
-    ``stream()`` through ``csv_cell`` (``address(id)`` fills the API's ``url``), made without a
+    read from a server-side cursor ``chunk_size`` rows at a time: the rows of ``complete()`` (the
+    API's JSON) through ``csv_cell`` (``address(id)`` fills the API's ``url``), made without a
     dictionary per row. Queries: one for the rows, three for the linked tables, three per chunk."""
     yield list(names)
     position = {c.name: i for i, c in enumerate(_READ)}
