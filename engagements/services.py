@@ -11,7 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
@@ -158,14 +159,33 @@ def _history_m2m_model(name: str):
     return HistoricalRecords.m2m_models[Engagement._meta.get_field(name)]
 
 
+def _record_links_history(name: str, engagement_ids: list[int]) -> None:
+    """Copy the ``name`` links of these engagements, each new with exactly one history record,
+    into that record's links, as simple-history does on a save: one ``INSERT … SELECT``."""
+    field = Engagement._meta.get_field(name)
+    through, history = field.remote_field.through, _history_m2m_model(name)
+    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    record = Engagement.history.filter(id=OuterRef(source)).values("history_id")
+    links = (
+        through.objects.filter(**{f"{source}__in": engagement_ids})
+        .values(link_id=F("id"), link_source=F(source), link_target=F(target), link_record=Subquery(record))
+        .order_by()
+    )
+    sql, params = links.query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("id", source, target, "history_id"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({columns}) {sql}", params)
+
+
 @transaction.atomic
 def engagements_bulk_create(new: list[tuple[Engagement, dict[str, list]]], *, user) -> list[int]:
     """Save engagements already validated (``engagement_new`` then ``engagement_validate``), with
     their links and one history entry each holding both, as ``engagement_create`` records it.
 
     A fixed number of queries however many there are (on PostgreSQL; SQLite splits each insert
-    into batches of its 999 parameters): the engagements, their history, the history ids, then
-    per kind of link its rows and their history. Returns the new ids, in order.
+    into batches of its 999 parameters): the engagements and their history
+    (simple-history's ``bulk_create_with_history``, which leaves links out), then per kind of link
+    its rows and their history. Returns the new ids, in order.
 
     The theme events are not refreshed here: the caller refreshes them, once per batch, for the
     ids returned (the import does, in ``imports._after_bulk_insert``).
@@ -175,28 +195,18 @@ def engagements_bulk_create(new: list[tuple[Engagement, dict[str, list]]], *, us
     author = user if user is not None and getattr(user, "is_authenticated", False) else None
     engagements = bulk_create_with_history([engagement for engagement, _ in new], Engagement, default_user=author)
     ids = [engagement.pk for engagement in engagements]
-    history_ids = dict(Engagement.history.filter(id__in=ids).values_list("id", "history_id"))
     for name in ENGAGEMENT_M2M:
         field = Engagement._meta.get_field(name)
         through = field.remote_field.through
-        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
         links = [
-            through(**{f"{source}_id": engagement.pk, f"{target}_id": related.pk})
+            through(**{source: engagement.pk, target: related.pk})
             for engagement, (_, m2m) in zip(engagements, new, strict=True)
             for related in m2m.get(name) or ()
         ]
-        if not links:
-            continue
-        through.objects.bulk_create(links)
-        history = _history_m2m_model(name)
-        history.objects.bulk_create(
-            history(
-                id=link.pk,
-                history_id=history_ids[getattr(link, f"{source}_id")],
-                **{f"{source}_id": getattr(link, f"{source}_id"), f"{target}_id": getattr(link, f"{target}_id")},
-            )
-            for link in links
-        )
+        if links:
+            through.objects.bulk_create(links)
+            _record_links_history(name, ids)
     return ids
 
 
