@@ -12,10 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import CharField, DateTimeField, F, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history
 
 from engagements.history import Change, engagement_changes_since
 from engagements.models import (
@@ -159,6 +158,53 @@ def _history_m2m_model(name: str):
     return HistoricalRecords.m2m_models[Engagement._meta.get_field(name)]
 
 
+def _insert_select(model, columns: list[str], queryset) -> None:
+    """``INSERT INTO model (columns) SELECT …``: ``queryset`` must select its values, every one an
+    aliased expression, in the order of ``columns`` (so the SELECT lists them in that order)."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) {sql}", params)
+
+
+def _insert_values(model, columns: list[str], rows: list[tuple]) -> None:
+    """``INSERT INTO model (columns) VALUES …`` for plain rows (ids only): no model instance per row.
+    One statement up to ``_VALUES_PER_INSERT`` values (far more than a chunk of links holds)."""
+    per_statement = max(1, _VALUES_PER_INSERT // len(columns))
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) VALUES "
+                + ", ".join([one] * len(batch)),
+                [value for row in batch for value in row],
+            )
+
+
+# Well under SQLite's limit of parameters in one statement (32,766 by default since 3.32).
+_VALUES_PER_INSERT = 30_000
+
+
+def _record_history(engagement_ids: list[int], author) -> None:
+    """One "created" history record for each of these new engagements, copied from the rows just
+    stored, as ``bulk_create_with_history`` would make them (the tracked fields, the date, the
+    author) without a model instance per record: one ``INSERT … SELECT``."""
+    history = Engagement.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    extra = {
+        "history_date": Value(timezone.now(), output_field=DateTimeField()),
+        "history_change_reason": Value(None, output_field=CharField()),
+        "history_type": Value("+", output_field=CharField()),
+        "history_user_id": Value(getattr(author, "pk", None), output_field=IntegerField()),
+    }
+    rows = Engagement.objects.filter(pk__in=engagement_ids).values(
+        **{f"record_{name}": F(name) for name in tracked}, **{f"record_{name}": value for name, value in extra.items()}
+    )
+    _insert_select(history, [*tracked, *extra], rows)
+
+
 def _record_links_history(name: str, engagement_ids: list[int]) -> None:
     """Copy the ``name`` links of these engagements, each new with exactly one history record,
     into that record's links, as simple-history does on a save: one ``INSERT … SELECT``."""
@@ -166,26 +212,23 @@ def _record_links_history(name: str, engagement_ids: list[int]) -> None:
     through, history = field.remote_field.through, _history_m2m_model(name)
     source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
     record = Engagement.history.filter(id=OuterRef(source)).values("history_id")
-    links = (
-        through.objects.filter(**{f"{source}__in": engagement_ids})
-        .values(link_id=F("id"), link_source=F(source), link_target=F(target), link_record=Subquery(record))
-        .order_by()
+    links = through.objects.filter(**{f"{source}__in": engagement_ids}).values(
+        link_id=F("id"), link_source=F(source), link_target=F(target), link_record=Subquery(record)
     )
-    sql, params = links.query.sql_with_params()
-    columns = ", ".join(connection.ops.quote_name(c) for c in ("id", source, target, "history_id"))
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} ({columns}) {sql}", params)
+    _insert_select(history, ["id", source, target, "history_id"], links)
 
 
 @transaction.atomic
 def engagements_bulk_create(new: list[tuple[Engagement, dict[str, list]]], *, user) -> list[int]:
     """Save engagements already validated (``engagement_new`` then ``engagement_validate``), with
-    their links and one history entry each holding both, as ``engagement_create`` records it.
+    their links and one history record each holding both, as ``engagement_create`` records it.
 
-    A fixed number of queries however many there are (on PostgreSQL; SQLite splits each insert
-    into batches of its 999 parameters): the engagements and their history
-    (simple-history's ``bulk_create_with_history``, which leaves links out), then per kind of link
-    its rows and their history. Returns the new ids, in order.
+    A fixed number of queries however many there are (on PostgreSQL; SQLite splits the insert of
+    the engagements into batches of its 999 parameters): the engagements (``bulk_create``), their
+    history, then per kind of link its rows and their history. The history and the links are
+    written by the database from the rows it has just stored (``INSERT … SELECT``) or from plain
+    ids: no model instance per record, which is what made ``bulk_create_with_history`` cost as
+    much as the import's own work. Returns the new ids, in order.
 
     The theme events are not refreshed here: the caller refreshes them, once per batch, for the
     ids returned (the import does, in ``imports._after_bulk_insert``).
@@ -193,19 +236,19 @@ def engagements_bulk_create(new: list[tuple[Engagement, dict[str, list]]], *, us
     if not new:
         return []
     author = user if user is not None and getattr(user, "is_authenticated", False) else None
-    engagements = bulk_create_with_history([engagement for engagement, _ in new], Engagement, default_user=author)
+    engagements = Engagement.objects.bulk_create([engagement for engagement, _ in new])
     ids = [engagement.pk for engagement in engagements]
+    _record_history(ids, author)
     for name in ENGAGEMENT_M2M:
         field = Engagement._meta.get_field(name)
-        through = field.remote_field.through
         source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
         links = [
-            through(**{source: engagement.pk, target: related.pk})
+            (engagement.pk, related.pk)
             for engagement, (_, m2m) in zip(engagements, new, strict=True)
             for related in m2m.get(name) or ()
         ]
         if links:
-            through.objects.bulk_create(links)
+            _insert_values(field.remote_field.through, [source, target], links)
             _record_links_history(name, ids)
     return ids
 
