@@ -17,7 +17,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
-from engagements import permissions
+from engagements import intelligence, permissions
 from engagements.models import (
     Adviser,
     Council,
@@ -27,13 +27,16 @@ from engagements.models import (
     Region,
     SupportRequest,
 )
-from engagements.selectors import Quarter, dashboard_councils, follow_ups_due, quarter_of
+from engagements.selectors import Quarter, dashboard_councils, follow_ups_due, long_overdue_follow_ups, quarter_of
 from offers.models import Offer
 
 # A reminder lists the follow-ups overdue by up to this many days; older ones are counted.
 REMINDER_OVERDUE_DAYS = 30
-# A council has gone quiet when it has had no engagement for this many days.
-QUIET_DAYS = 90
+# A council has gone quiet when it has had no engagement for this many days (as on the dashboard).
+QUIET_DAYS = intelligence.QUIET_DAYS
+# The quietest councils each come with a few suggested offers to take to them (their profile has the rest).
+SUGGESTIONS_FOR_QUIETEST = 3
+SUGGESTIONS_EACH = 2
 # The digest's "this week": the day it is sent and the six after.
 DIGEST_WEEK_DAYS = 7
 # Offers created or changed this many days before the digest are news.
@@ -119,15 +122,14 @@ def follow_up_reminder(recipient: Recipient, day: datetime.date) -> FollowUpRemi
     """Two queries, however many follow-ups there are."""
     if recipient.adviser is None:
         return FollowUpReminder(recipient, day, [], [], 0)
-    open_follow_ups = follow_ups_due(Engagement.objects.filter(adviser=recipient.adviser), today=day, within_days=0)
-    window_start = day - datetime.timedelta(days=REMINDER_OVERDUE_DAYS)
-    recent = list(open_follow_ups.filter(follow_up_on__gte=window_start))
+    theirs = Engagement.objects.filter(adviser=recipient.adviser)
+    recent = list(follow_ups_due(theirs, today=day, within_days=0, overdue_days=REMINDER_OVERDUE_DAYS))
     return FollowUpReminder(
         recipient,
         day,
         due_today=[e for e in recent if e.follow_up_on == day],
         overdue=[e for e in recent if e.follow_up_on < day],
-        older_overdue=open_follow_ups.filter(follow_up_on__lt=window_start).count(),
+        older_overdue=long_overdue_follow_ups(theirs, today=day, overdue_days=REMINDER_OVERDUE_DAYS).count(),
     )
 
 
@@ -151,6 +153,16 @@ class Section:
         """One query: the first ``limit`` rows, each carrying the count of the whole list."""
         items = list(queryset.annotate(section_total=Window(Count("*")))[:limit])
         return cls(items, items[0].section_total if items else 0)
+
+
+@dataclass(frozen=True)
+class QuietCouncil:
+    """A council gone quiet, with its last contact and (for the quietest) offers to take to it."""
+
+    council: Council
+    last_contact_on: datetime.date | None  # None: never engaged
+    days_since: int | None
+    suggestions: list[intelligence.Suggestion]
 
 
 @dataclass(frozen=True)
@@ -235,7 +247,17 @@ def digest(recipient: Recipient, day: datetime.date) -> Digest:
         (c for c in rows if not c.engaged_this_quarter),
         key=lambda c: (c.last_engaged_on is not None, c.last_engaged_on or day, c.name),
     )
-    quiet = [c for c in not_engaged if c.days_since is None or c.days_since >= QUIET_DAYS]
+    quiet = [
+        QuietCouncil(
+            q.council,
+            q.last_contact_on,
+            q.days_since,
+            intelligence.suggestions_for_council(q.council, today=day, limit=SUGGESTIONS_EACH)
+            if n < SUGGESTIONS_FOR_QUIETEST
+            else [],
+        )
+        for n, q in enumerate(intelligence.councils_gone_quiet(councils, today=day, days=QUIET_DAYS))
+    ]
 
     since = timezone.make_aware(
         datetime.datetime.combine(day - datetime.timedelta(days=CATALOGUE_NEWS_DAYS), datetime.time.min)

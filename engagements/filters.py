@@ -46,6 +46,13 @@ SEARCH_MAX_LENGTH = 100
 COUNCIL_SEARCH_MAX_LENGTH = SEARCH_MAX_LENGTH
 
 
+def advisers_in_post(chosen: list[str]) -> QuerySet:
+    """A page's adviser choices: those still in post, and any already chosen (a filter still
+    accepts a former adviser, for the history)."""
+    ids = [value for value in chosen if value.isdigit()]
+    return Adviser.objects.filter(Q(is_active=True) | Q(pk__in=ids)).order_by("name")
+
+
 class CouncilChoiceField(RelatedChoiceField):
     """Councils named by GSS code (as the API names them) or by slug (as the workspace's links do)."""
 
@@ -161,6 +168,7 @@ class EngagementFilter(FilterSet):
     )
 
     page_hints = {"q": "Words in the summary or your notes."}
+    page_choices = {"adviser": advisers_in_post}
 
     class Meta:
         model = Engagement
@@ -319,6 +327,8 @@ class CouncilFilter(FilterSet):
         fields=(("name", "name"), ("gss_code", "gss_code"), ("kind", "kind")),
         help_text="Sort by this field; prefix with - for descending. Default: by name.",
     )
+
+    page_choices = {"adviser": advisers_in_post}
 
     class Meta:
         model = Council

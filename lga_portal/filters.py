@@ -11,10 +11,12 @@ type them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 # Dates as people type them on a page (the API takes YYYY-MM-DD only).
@@ -67,6 +69,9 @@ class FilterSet(django_filters.FilterSet):
     page_hints: ClassVar[dict[str, str]] = {}
     # A page's value for a filter that is not given, or given a value it cannot read.
     page_defaults: ClassVar[dict[str, str]] = {}
+    # A page's choices for a filter, given the values chosen, where they are narrower than what
+    # the filter accepts (e.g. only advisers still in post, and any already chosen).
+    page_choices: ClassVar[dict[str, Callable[[list[str]], QuerySet]]] = {}
     on_page = False
 
     @classmethod
@@ -100,6 +105,8 @@ class FilterSet(django_filters.FilterSet):
                 if isinstance(field, forms.DateField):
                     field.input_formats = DATE_INPUT_FORMATS
                     field.error_messages["invalid"] = DATE_INVALID
+            for name, choices in self.page_choices.items():
+                form.fields[name].queryset = choices(self.data.getlist(name))
             form.for_page = True
         return form
 

@@ -83,7 +83,9 @@ class AdviserFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, role="adviser")
     name = factory.LazyAttribute(lambda a: (a.user.get_full_name() if a.user else "") or a.full_name)
-    email = factory.Sequence(lambda n: f"adviser-{n}@advisers.example.org")
+    email = factory.LazyAttributeSequence(
+        lambda a, n: f"{a.user.username}@advisers.example.org" if a.user else f"adviser-{n}@advisers.example.org"
+    )
     phone = fake("phone_number")
 
     @factory.post_generation

@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from engagements import digests
+from engagements import digests, intelligence
 from engagements.models import (
     Adviser,
     Council,
@@ -35,7 +35,9 @@ TODAY = timezone.localdate()
 MONDAY = TODAY - datetime.timedelta(days=TODAY.weekday())
 SITE = "https://support.example.org"
 # Councils with their last engagement; each list with its total (window count); the follow-ups twice.
-DIGEST_QUERIES = 6
+# Six for the lists, two for the councils gone quiet, and five for the suggestions of each of the
+# quietest (here two; never more than digests.SUGGESTIONS_FOR_QUIETEST, however many councils).
+DIGEST_QUERIES = 6 + 2 + 2 * 5
 
 
 @pytest.fixture(autouse=True)
@@ -238,6 +240,34 @@ def test_the_digest_says_what_needs_attention_this_week(alice, alices_week, djan
     assert all(link.startswith(SITE) for link in re.findall(r'href="([^"]+)"', html))
     assert "Councils gone quiet: no engagement in 90 days (2)" in html
     assert email.extra_headers["List-Unsubscribe"].startswith(f"<{SITE}/unsubscribe/")
+
+
+def test_the_quietest_councils_come_with_suggested_offers_and_why(
+    alice, alices_week, django_capture_on_commit_callbacks
+):
+    # A similar council took an offer up lately: an offer to suggest to the quiet ones.
+    EngagementFactory(
+        council=Council.objects.get(gss_code="E06000001"),
+        adviser=alice.adviser,
+        date=monday(-5),
+        offers=[Offer.objects.published().filter(status="available").first()],
+    )
+    run("send_digests", django_capture_on_commit_callbacks, "--date", MONDAY.isoformat())
+    (email,) = to("alice@advisers.example.org")
+    quiet = email.body.split("COUNCILS GONE QUIET")[1].split("SUPPORT REQUESTS")[0]
+    expected = {
+        council.name: intelligence.suggestions_for_council(council, today=MONDAY, limit=2)
+        for council in Council.objects.filter(gss_code__in=["E06000002", "E06000003"])
+    }
+    assert any(expected.values())
+    for name, suggestions in expected.items():
+        entry = quiet.split(f"- {name}:")[1].split("\n- ")[0]
+        assert [line.strip() for line in entry.splitlines() if "Suggested:" in line] == [
+            f"Suggested: {s.offer.title}. {s.why}" for s in suggestions
+        ]
+    html = email.alternatives[0][0]
+    for suggestion in [s for suggestions in expected.values() for s in suggestions]:
+        assert f'href="{SITE}{suggestion.offer.get_absolute_url()}"' in html
 
 
 def test_a_digest_with_nothing_in_it_is_never_sent(bob, stockton, quiet_catalogue, django_capture_on_commit_callbacks):

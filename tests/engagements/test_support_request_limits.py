@@ -45,6 +45,11 @@ def answers(email: str) -> dict:
     }
 
 
+def to_adviser() -> list:
+    """The emails sent to the adviser (each requester also gets a confirmation)."""
+    return [message for message in mail.outbox if message.to == ["pat@example.org"]]
+
+
 def send(client, capture, email, **headers):
     with capture(execute=True):
         return client.post(URL, answers(email), **headers)
@@ -68,7 +73,7 @@ def test_one_client_with_many_email_addresses_is_refused_after_the_limit(
     after_first = timezone.now()
     assert statuses == [302] * LIMIT + [200] * (10 - LIMIT)
     assert SupportRequest.objects.count() == LIMIT
-    assert len(mail.outbox) == LIMIT  # the adviser was emailed three times, not ten
+    assert len(to_adviser()) == LIMIT  # the adviser was emailed three times, not ten
 
     response = send(client, django_capture_on_commit_callbacks, "officer99@example.org")
     (message,) = response.context["form"].non_field_errors()
@@ -187,7 +192,7 @@ def test_with_the_cache_down_requests_still_go_through_and_it_is_logged_once(
         for n in range(LIMIT + 2)
     ]
     assert statuses == [302] * (LIMIT + 2)  # the limit fails open; the form never fails
-    assert SupportRequest.objects.count() == LIMIT + 2 and len(mail.outbox) == LIMIT + 2
+    assert SupportRequest.objects.count() == LIMIT + 2 and len(to_adviser()) == LIMIT + 2
     warnings = [r for r in caplog.records if r.name == "lga_portal.rate_limits"]
     assert len(warnings) == 1
     assert "cache" in warnings[0].getMessage() and warnings[0].exc_info is None

@@ -332,3 +332,20 @@ def test_the_timeline_lists_the_offers_most_recently_taken_up_and_how_many_in_al
     html = response.content.decode()
     assert f"These are the {OFFERS_TAKEN_UP_SHOWN} offers most recently taken up, of 25 in all." in html
     assert offers[-1].title not in html.split('id="offers-taken-up"')[1]
+
+
+def test_the_adviser_choices_list_only_advisers_in_post_unless_a_former_one_is_chosen(client_as, manager, alice, bob):
+    bob.adviser.is_active = False
+    bob.adviser.save()
+    for url in (DASHBOARD, reverse("workspace:engagement_list")):
+        choices = response_choices(client_as(manager).get(url))
+        assert "Alice Adviser" in choices and "Bob Adviser" not in choices
+        # A former adviser chosen (from a bookmark, say) stays chosen, and still filters.
+        chosen = client_as(manager).get(url, {"adviser": bob.adviser.pk})
+        assert "Bob Adviser" in response_choices(chosen)
+        assert re.search(rf'<option value="{bob.adviser.pk}"[^>]*selected', chosen.content.decode())
+
+
+def response_choices(response) -> list[str]:
+    select = re.search(r'<select[^>]*name="adviser".*?</select>', response.content.decode(), re.S)
+    return re.findall(r"<option[^>]*>([^<]+)</option>", select.group(0))
