@@ -155,7 +155,9 @@ class _Links:
                 "engagement_id", f"{target}_id"
             ):
                 linked.setdefault(engagement_id, []).append(ranked[pk])
-            found[name] = {engagement_id: [slug for _, slug in sorted(items)] for engagement_id, items in linked.items()}
+            found[name] = {
+                engagement_id: [slug for _, slug in sorted(items)] for engagement_id, items in linked.items()
+            }
         return found
 
 

@@ -82,7 +82,9 @@ def test_one_bad_row_among_many_imports_nothing_and_names_the_row(alice, catalog
     report = run(HEADER + "".join(lines), user=alice)
     assert [(e.line, e.column, e.message) for e in report.errors] == [(46, "date", DATE_TOO_FAR_AHEAD)]
     assert report.imported == 0
-    assert report.summary() == "Nothing was imported: 1 of 60 rows has problems. Correct them and import the file again."
+    assert (
+        report.summary() == "Nothing was imported: 1 of 60 rows has problems. Correct them and import the file again."
+    )
     assert not Engagement.objects.exists() and not Engagement.history.exists() and not ThemeEvent.objects.exists()
 
 
