@@ -23,6 +23,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -204,6 +205,14 @@ def csv_table(
             picks.append(("value", position[name]))
     values = with_visible_notes(queryset, user).values_list(*(c.source for c in _READ))
     id_at = position["id"]
+    # In a transaction, PostgreSQL's server-side cursor streams the rows as they are read;
+    # outside one it would be declared WITH HOLD, which stores the whole result on the server
+    # before the first row comes. One snapshot, too: the file is the engagements at one moment.
+    with transaction.atomic(using=values.db):
+        yield from _cells(values, picks, id_at, makers, links, address, chunk_size)
+
+
+def _cells(values, picks, id_at, makers, links, address, chunk_size) -> Iterator[list[str]]:
     for chunk in _chunks(values.iterator(chunk_size=chunk_size), chunk_size):
         linked = links.slugs([row[id_at] for row in chunk])
         for row in chunk:
