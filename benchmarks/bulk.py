@@ -91,6 +91,11 @@ with connection.cursor() as cursor:
 """
 
 
+# CPU seconds of each command run, in order: on a busy machine a steadier figure than the wall clock
+# (the database server's own time is not in it).
+CPU: list[float] = []
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -128,7 +133,8 @@ def write_file(path: Path, rows: int, names: dict[str, list[str]], run: int, bad
 
 
 def run_command(env: dict[str, str], *args: str) -> tuple[float, int, float, str]:
-    """(seconds, exit status, peak RSS in MB, stderr) of one management command."""
+    """(seconds, exit status, peak RSS in MB, stderr) of one management command; its CPU seconds
+    (user and system, the command's own process) go into ``CPU``."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [PYTHON, "manage.py", *args],
@@ -145,21 +151,23 @@ def run_command(env: dict[str, str], *args: str) -> tuple[float, int, float, str
     seconds = time.perf_counter() - started
     reader.join()
     process.returncode = os.waitstatus_to_exitcode(status)
+    CPU.append(usage.ru_utime + usage.ru_stime)
     return seconds, process.returncode, usage.ru_maxrss / 1024, "".join(stderr_text)
 
 
-def summary(name: str, seconds: list[float], rows: int, rss: list[float], note: str = "") -> None:
+def summary(name: str, seconds: list[float], rows: int, rss: list[float], note: str = "", cpu=None) -> None:
     median = statistics.median(seconds)
+    cpu_text = f"  command CPU {statistics.median(cpu):.1f} s" if cpu else ""
     print(
         f"{name:<44} median {median:7.1f} s  ({', '.join(f'{s:.1f}' for s in seconds)})  "
-        f"{rows / median:9,.0f} rows/s  peak RSS {max(rss):6.0f} MB  {note}",
+        f"{rows / median:9,.0f} rows/s  peak RSS {max(rss):6.0f} MB{cpu_text}  {note}",
         flush=True,
     )
 
 
 def bench_import(env: dict[str, str], names: dict[str, list[str]], rows: int, runs: int, keep: bool) -> None:
     bad_line = rows // 2 + 1
-    timings: dict[str, list[tuple[float, float]]] = {"bad": [], "clean": [], "again": []}
+    timings: dict[str, list[tuple[float, float, float]]] = {"bad": [], "clean": [], "again": []}
     with tempfile.TemporaryDirectory() as folder:
         try:
             for run in range(runs):
@@ -172,17 +180,17 @@ def bench_import(env: dict[str, str], names: dict[str, list[str]], rows: int, ru
                 named = f"line {bad_line}, date:" in err and "Nothing was imported: 1 of" in err
                 if status == 0 or not named:
                     raise SystemExit(f"the bad file was not refused naming line {bad_line}: {err[-500:]}")
-                timings["bad"].append((seconds, rss))
+                timings["bad"].append((seconds, rss, CPU[-1]))
 
                 seconds, status, rss, err = run_command(env, "import_engagements", str(clean), "--user", USER)
                 if status != 0:
                     raise SystemExit(f"the clean file was refused: {err[-2000:]}")
-                timings["clean"].append((seconds, rss))
+                timings["clean"].append((seconds, rss, CPU[-1]))
 
                 seconds, status, rss, err = run_command(env, "import_engagements", str(clean), "--user", USER)
                 if status != 0:
                     raise SystemExit(f"the second import failed: {err[-2000:]}")
-                timings["again"].append((seconds, rss))
+                timings["again"].append((seconds, rss, CPU[-1]))
         finally:
             if not keep:
                 removed = manage(env, "shell", "-c", CLEAN.format(tag=TAG), capture=True).split()[-1]
@@ -192,7 +200,8 @@ def bench_import(env: dict[str, str], names: dict[str, list[str]], rows: int, ru
         ("clean", f"import {rows:,} rows", "all imported"),
         ("again", f"import the same {rows:,} rows again", "added nothing"),
     ):
-        summary(name, [s for s, _ in timings[key]], rows, [r for _, r in timings[key]], note)
+        runs_of = timings[key]
+        summary(name, [t[0] for t in runs_of], rows, [t[1] for t in runs_of], note, cpu=[t[2] for t in runs_of])
 
 
 def stream(master: int, session: Session, path: str) -> tuple[float, int, float]:
