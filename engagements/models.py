@@ -599,7 +599,7 @@ class ThemeEvent(models.Model):
     The council intelligence asks, for every council and theme, when the need was last raised and
     whether an offer of the theme was taken up since. From the engagements that means joining every
     engagement to its links; here, with the council and date copied beside the theme, each question
-    is one probe of an index (docs/decisions/0007). ``engagements.theme_events`` keeps the rows in
+    is one probe of an index (docs/decisions/0010). ``engagements.theme_events`` keeps the rows in
     step with the engagements they come from.
     """
 
