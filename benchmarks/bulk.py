@@ -102,6 +102,7 @@ def load_average() -> str:
 
 def setup(env: dict[str, str]) -> tuple[str, dict[str, list[str]]]:
     manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "collectstatic", "--noinput", "-v0")  # production settings serve the collected files
     lines = manage(env, "shell", "-c", SETUP.format(user=USER, password=PASSWORD), capture=True).splitlines()
     key, councils, roles, offers, themes = lines[-5:]
     return key, {
