@@ -1,11 +1,14 @@
 """Importing engagements from a CSV file that an adviser kept in a spreadsheet.
 
 Each row is parsed here (council by GSS code or name, dates, kinds by value or label, …)
-and then saved through ``services.engagement_create``, so it is validated exactly as the
-workspace form is. The whole file goes in one transaction: if any row is bad, or on a dry
-run, nothing is kept and the report lists every bad row with its line number and reason.
-Each row's fingerprint is stored in ``Engagement.import_key``, so importing the same file
-again adds nothing.
+and then checked by ``services.engagement_validate``, the rules every engagement write is
+checked by (the workspace form, the API), so no rule lives here. Rows are read, checked and
+saved a chunk at a time (``CHUNK_ROWS``), each chunk's new engagements, links and history in
+bulk (``services.engagements_bulk_create``): a fixed number of queries per chunk, whatever its
+size. The whole file goes in one transaction: if any row is bad, or on a dry run, nothing is
+kept and the report lists every bad row with its line number and reason. Each row's
+fingerprint is stored in ``Engagement.import_key``, so importing the same file again adds
+nothing (one query per chunk finds the rows imported before).
 """
 
 from __future__ import annotations
@@ -34,7 +37,10 @@ from engagements.models import (
     EngagementStatus,
 )
 from engagements.rows import EXPORT_COLUMNS, IMPORT_COLUMNS
-from engagements.services import ENGAGEMENT_FIELDS, engagement_create
+from engagements.services import ENGAGEMENT_FIELDS, engagement_new, engagement_validate, engagements_bulk_create
+from engagements.summaries import refresh_summaries_for
+from engagements.theme_events import theme_events_refresh
+from lga_portal import page_cache
 from offers.models import Offer, Theme
 
 # The columns the import reads, and those of the workspace export it ignores (ids, names, times):
@@ -391,7 +397,7 @@ def import_engagements(
     reader = csv.reader(reader_lines)
     try:
         with transaction.atomic():
-            _import(reader, report, user=user, row_limit=row_limit, progress=progress)
+            _import(reader, report, user=user, row_limit=row_limit, progress=progress, write=not dry_run)
             if not report.ok or dry_run:
                 transaction.set_rollback(True)
     except _DecodeError as error:
@@ -423,7 +429,7 @@ def _header(reader, report: ImportReport) -> list[str] | None:
     return None if report.file_errors else names
 
 
-def _import(reader, report: ImportReport, *, user, row_limit: int | None, progress) -> None:
+def _import(reader, report: ImportReport, *, user, row_limit: int | None, progress, write: bool) -> None:
     header = _header(reader, report)
     if header is None:
         return
@@ -453,30 +459,54 @@ def _import(reader, report: ImportReport, *, user, row_limit: int | None, progre
         occurrences[base] += 1
         chunk.append((line, values, fingerprint(basis, occurrences[base])))
         if len(chunk) >= CHUNK_ROWS:
-            _save(chunk, report, user)
+            _save(chunk, report, user, write=write)
             chunk = []
             if progress:
                 progress(report.rows)
-    _save(chunk, report, user)
+    _save(chunk, report, user, write=write)
     if report.rows == 0:
         report.file_errors.append(NO_ROWS)
 
 
-def _save(chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, user) -> None:
-    """Create the chunk's engagements through the service, skipping rows imported before."""
+def _save(chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, user, *, write: bool) -> None:
+    """Validate the chunk's new rows as every engagement write is validated, then save them in bulk.
+
+    Rows imported before are recognised by their key, with one query for the chunk. Once any
+    row is bad (or on a dry run) nothing more is written, as all will be rolled back, but every
+    row is still checked so that the report lists them all. A chunk costs the same number of
+    queries whatever its size (pinned in the tests).
+    """
+    if not chunk:
+        return
     existing = set(
         Engagement.objects.filter(import_key__in=[key for _, _, key in chunk]).values_list("import_key", flat=True)
     )
+    new = []
     for line, values, key in chunk:
         if key in existing:
             report.already_imported += 1
             continue
+        engagement, links = engagement_new(user=user, import_key=key, **values)
         try:
-            engagement_create(user=user, import_key=key, **values)
+            # The council, adviser and user were read once for the whole file (``Lookups``).
+            engagement_validate(engagement, related_loaded=True)
         except ValidationError as error:
             report.errors.extend(RowError(line, column, message) for column, message in _service_errors(error))
-        else:
-            report.created += 1
+            continue
+        new.append((engagement, links))
+        report.created += 1
+    if write and report.ok and new:
+        _after_bulk_insert(engagements_bulk_create(new, user=user))
+
+
+def _after_bulk_insert(engagement_ids: list[int]) -> None:
+    """Bring the tables derived from engagements into step with those just inserted in bulk,
+    which the per-engagement services would otherwise have kept true: one call per chunk, with
+    the ids of the chunk's new engagements (in the import's transaction). Saves in bulk send no
+    signals, so the public pages' take-up is marked changed here too."""
+    theme_events_refresh(engagement_ids=engagement_ids)
+    refresh_summaries_for(engagement_ids)
+    page_cache.bump(page_cache.ENGAGEMENTS)
 
 
 EXAMPLE_ROW = {

@@ -9,24 +9,27 @@ adds (ids, names, times).
 Rows are read with one projection (a ``values()`` query with the council, region and adviser
 joined, and the private notes only as ``with_visible_notes`` lets the reader see them) and
 each chunk's roles, offers and themes with one loader (three queries per chunk), so queries
-and memory stay flat whatever the number of rows. Values are ready for JSON: dates and
+and memory stay flat whatever the number of rows. The CSVs (``csv_table``) take a faster
+road to the same cells: tuples instead of dictionaries, one conversion per cell chosen by type. Values are ready for JSON: dates and
 times as ISO 8601 text, linked records as lists of slugs, numbers and booleans as they are.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from engagements.models import Engagement
 from engagements.permissions import with_visible_notes
-from lga_portal.csv_export import csv_cell
+from lga_portal.csv_export import LIST_JOIN, csv_cell, spreadsheet_safe
 
 CHUNK_SIZE = 2_000
 
@@ -132,15 +135,99 @@ def _chunks(iterator: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def stream(queryset: QuerySet, user, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
-    """Every row of ``queryset``, read from a server-side cursor ``chunk_size`` at a time."""
-    values = projection(queryset, user).iterator(chunk_size=chunk_size)
-    for chunk in _chunks(values, chunk_size):
-        yield from complete(chunk)
+class _Links:
+    """The slugs of each engagement's roles, offers and themes for a long stream of rows: the
+    linked tables (small) are read once, in their own order, then each chunk's links are read
+    from the link tables alone, three queries a chunk without joins."""
+
+    def __init__(self) -> None:
+        self.ranked: dict[str, dict[int, tuple[int, str]]] = {}
+        for name, (through, target) in LINKS.items():
+            model = through._meta.get_field(target).related_model
+            ordered = model._base_manager.order_by(*model._meta.ordering, "pk").values_list("pk", "slug")
+            self.ranked[name] = {pk: (rank, slug) for rank, (pk, slug) in enumerate(ordered)}
+
+    def slugs(self, ids: list[int]) -> dict[str, dict[int, list[str]]]:
+        found: dict[str, dict[int, list[str]]] = {}
+        for name, (through, target) in LINKS.items():
+            ranked = self.ranked[name]
+            linked: dict[int, list[tuple[int, str]]] = {}
+            for engagement_id, pk in through.objects.filter(engagement_id__in=ids).values_list(
+                "engagement_id", f"{target}_id"
+            ):
+                linked.setdefault(engagement_id, []).append(ranked[pk])
+            found[name] = {
+                engagement_id: [slug for _, slug in sorted(items)] for engagement_id, items in linked.items()
+            }
+        return found
+
+
+def _cell_makers() -> dict[type, Any]:
+    """``type -> function`` giving a value's CSV cell exactly as ``csv_cell(_json_ready(value))``
+    does, chosen by the value's type once per cell instead of a chain of checks (a million rows
+    have twenty million cells). The time zone is looked up once, not per value."""
+    zone = timezone.get_current_timezone()
+
+    def instant(value: datetime.datetime) -> str:
+        text = value.astimezone(zone).isoformat()
+        return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+
+    return {
+        type(None): lambda value: "",
+        bool: lambda value: "true" if value else "false",
+        int: str,
+        Decimal: str,  # a number is never defused (spreadsheet_safe leaves numbers alone)
+        str: spreadsheet_safe,
+        datetime.date: datetime.date.isoformat,
+        datetime.datetime: instant,
+        list: csv_cell,
+    }
+
+
+def csv_table(
+    queryset: QuerySet, user, names: Sequence[str], *, address=None, chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[str]]:
+    """The header ``names``, then those columns of every engagement of ``queryset`` as CSV cells,
+    read from a server-side cursor ``chunk_size`` rows at a time: the rows of ``complete()`` (the
+    API's JSON) through ``csv_cell`` (``address(id)`` fills the API's ``url``), made without a
+    dictionary per row. Queries: one for the rows, three for the linked tables, three per chunk."""
+    yield list(names)
+    position = {c.name: i for i, c in enumerate(_READ)}
+    makers = _cell_makers()
+    links = _Links()
+    picks = []
+    for name in names:
+        if name in LINKS:
+            picks.append(("link", name))
+        elif name == "url":
+            picks.append(("url", None))
+        else:
+            picks.append(("value", position[name]))
+    values = with_visible_notes(queryset, user).values_list(*(c.source for c in _READ))
+    id_at = position["id"]
+    # In a transaction, PostgreSQL's server-side cursor streams the rows as they are read;
+    # outside one it would be declared WITH HOLD, which stores the whole result on the server
+    # before the first row comes. One snapshot, too: the file is the engagements at one moment.
+    with transaction.atomic(using=values.db):
+        yield from _cells(values, picks, id_at, makers, links, address, chunk_size)
+
+
+def _cells(values, picks, id_at, makers, links, address, chunk_size) -> Iterator[list[str]]:
+    for chunk in _chunks(values.iterator(chunk_size=chunk_size), chunk_size):
+        linked = links.slugs([row[id_at] for row in chunk])
+        for row in chunk:
+            cells = []
+            for kind, at in picks:
+                if kind == "value":
+                    value = row[at]
+                    cells.append(makers[type(value)](value))
+                elif kind == "link":
+                    cells.append(LIST_JOIN.join(map(spreadsheet_safe, linked[at].get(row[id_at], ()))))
+                else:
+                    cells.append(spreadsheet_safe(address(row[id_at])))
+            yield cells
 
 
 def export_table(queryset: QuerySet, user) -> Iterator[list[str]]:
     """The workspace export: the header, then the cells of each engagement of ``queryset``."""
-    yield list(EXPORT_COLUMNS)
-    for row in stream(queryset, user):
-        yield [csv_cell(row[name]) for name in EXPORT_COLUMNS]
+    return csv_table(queryset, user, EXPORT_COLUMNS)

@@ -11,8 +11,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import CharField, DateTimeField, F, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from engagements.history import Change, engagement_changes_since
 from engagements.models import (
@@ -123,14 +125,138 @@ def _split(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return plain, m2m
 
 
+def engagement_validate(engagement: Engagement, *, related_loaded: bool = False) -> None:
+    """The rules of an engagement, checked before every write (form, API, import): raises
+    ValidationError by field.
+
+    With ``related_loaded``, a council, adviser or user given as an instance the caller has just
+    read from the database is not read again to check that it exists (that check costs a query
+    per record and per row, and is all that is skipped: a missing one is still refused).
+    """
+    exclude = list(FULL_CLEAN["exclude"])
+    if related_loaded:
+        exclude += [
+            field.name
+            for field in Engagement._meta.concrete_fields
+            if field.is_relation and getattr(engagement, field.attname) is not None and field.is_cached(engagement)
+        ]
+    engagement.full_clean(exclude=exclude, validate_constraints=FULL_CLEAN["validate_constraints"])
+
+
+def engagement_new(*, user, import_key: str | None = None, **values: Any) -> tuple[Engagement, dict[str, list]]:
+    """A new, unsaved engagement from ``values``, and its links (roles, offers, themes) by name."""
+    plain, m2m = _split(values)
+    engagement = Engagement(**plain, created_by=user, modified_by=user, import_key=import_key)
+    return engagement, m2m
+
+
 @transaction.atomic
 def engagement_create(*, user, import_key: str | None = None, **values: Any) -> Engagement:
     """Validate and save a new engagement with its roles, offers and themes."""
-    plain, m2m = _split(values)
-    engagement = Engagement(**plain, created_by=user, modified_by=user, import_key=import_key)
-    engagement.full_clean(**FULL_CLEAN)
+    engagement, m2m = engagement_new(user=user, import_key=import_key, **values)
+    engagement_validate(engagement)
     _save_with_history(engagement, user, m2m)
     return engagement
+
+
+def _history_m2m_model(name: str):
+    """The history table of one of the engagement's links (simple-history's ``m2m_fields``)."""
+    return HistoricalRecords.m2m_models[Engagement._meta.get_field(name)]
+
+
+def _insert_select(model, columns: list[str], queryset) -> None:
+    """``INSERT INTO model (columns) SELECT …``: ``queryset`` must select its values, every one an
+    aliased expression, in the order of ``columns`` (so the SELECT lists them in that order)."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) {sql}", params)
+
+
+def _insert_values(model, columns: list[str], rows: list[tuple]) -> None:
+    """``INSERT INTO model (columns) VALUES …`` for plain rows (ids only): no model instance per row.
+    One statement up to ``_VALUES_PER_INSERT`` values (far more than a chunk of links holds)."""
+    per_statement = max(1, _VALUES_PER_INSERT // len(columns))
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) VALUES "
+                + ", ".join([one] * len(batch)),
+                [value for row in batch for value in row],
+            )
+
+
+# Well under SQLite's limit of parameters in one statement (32,766 by default since 3.32).
+_VALUES_PER_INSERT = 30_000
+
+
+def _record_history(engagement_ids: list[int], author) -> None:
+    """One "created" history record for each of these new engagements, copied from the rows just
+    stored, as ``bulk_create_with_history`` would make them (the tracked fields, the date, the
+    author) without a model instance per record: one ``INSERT … SELECT``."""
+    history = Engagement.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    extra = {
+        "history_date": Value(timezone.now(), output_field=DateTimeField()),
+        "history_change_reason": Value(None, output_field=CharField()),
+        "history_type": Value("+", output_field=CharField()),
+        "history_user_id": Value(getattr(author, "pk", None), output_field=IntegerField()),
+    }
+    rows = Engagement.objects.filter(pk__in=engagement_ids).values(
+        **{f"record_{name}": F(name) for name in tracked}, **{f"record_{name}": value for name, value in extra.items()}
+    )
+    _insert_select(history, [*tracked, *extra], rows)
+
+
+def _record_links_history(name: str, engagement_ids: list[int]) -> None:
+    """Copy the ``name`` links of these engagements, each new with exactly one history record,
+    into that record's links, as simple-history does on a save: one ``INSERT … SELECT``."""
+    field = Engagement._meta.get_field(name)
+    through, history = field.remote_field.through, _history_m2m_model(name)
+    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    record = Engagement.history.filter(id=OuterRef(source)).values("history_id")
+    links = through.objects.filter(**{f"{source}__in": engagement_ids}).values(
+        link_id=F("id"), link_source=F(source), link_target=F(target), link_record=Subquery(record)
+    )
+    _insert_select(history, ["id", source, target, "history_id"], links)
+
+
+@transaction.atomic
+def engagements_bulk_create(new: list[tuple[Engagement, dict[str, list]]], *, user) -> list[int]:
+    """Save engagements already validated (``engagement_new`` then ``engagement_validate``), with
+    their links and one history record each holding both, as ``engagement_create`` records it.
+
+    A fixed number of queries however many there are (on PostgreSQL; SQLite splits the insert of
+    the engagements into batches of its 999 parameters): the engagements (``bulk_create``), their
+    history, then per kind of link its rows and their history. The history and the links are
+    written by the database from the rows it has just stored (``INSERT … SELECT``) or from plain
+    ids: no model instance per record, which is what made ``bulk_create_with_history`` cost as
+    much as the import's own work. Returns the new ids, in order.
+
+    The theme events are not refreshed here: the caller refreshes them, once per batch, for the
+    ids returned (the import does, in ``imports._after_bulk_insert``).
+    """
+    if not new:
+        return []
+    author = user if user is not None and getattr(user, "is_authenticated", False) else None
+    engagements = Engagement.objects.bulk_create([engagement for engagement, _ in new])
+    ids = [engagement.pk for engagement in engagements]
+    _record_history(ids, author)
+    for name in ENGAGEMENT_M2M:
+        field = Engagement._meta.get_field(name)
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        links = [
+            (engagement.pk, related.pk)
+            for engagement, (_, m2m) in zip(engagements, new, strict=True)
+            for related in m2m.get(name) or ()
+        ]
+        if links:
+            _insert_values(field.remote_field.through, [source, target], links)
+            _record_links_history(name, ids)
+    return ids
 
 
 def engagement_lock(*, engagement: Engagement, version: int, user) -> Engagement:

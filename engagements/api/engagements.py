@@ -37,9 +37,9 @@ from engagements.services import EngagementConflict, engagement_archive, engagem
 from lga_portal.api.exceptions import Conflict
 from lga_portal.api.fields import LinkField
 from lga_portal.api.pagination import KeysetPageNumberPagination, ModifiedCursorPagination, Projected, check_paging
-from lga_portal.api.renderers import CHUNK_ROWS, streaming_csv_rows_response
 from lga_portal.api.schema import ConflictSerializer
 from lga_portal.api.views import ModelViewSet
+from lga_portal.csv_export import csv_download
 from offers.models import Offer, Theme
 
 # Long enough for any real note; refuses pasted documents before they reach the database.
@@ -122,9 +122,11 @@ class EngagementSerializer(serializers.ModelSerializer):
         """The API's representation of rows of ``rows.projection()`` (a page of them): three queries."""
         return list(self._with_address(rows.complete(list(values))))
 
-    def represent_all(self, engagements: QuerySet) -> Iterator[dict]:
-        """Every engagement of ``engagements``, read and represented in chunks (for the CSV)."""
-        return self._with_address(rows.stream(engagements, self._reader(), chunk_size=CHUNK_ROWS))
+    def csv_table(self, engagements: QuerySet) -> Iterator[list[str]]:
+        """The CSV of ``engagements``: its header, then each engagement's cells (the JSON's values,
+        made straight into cells: the rows are flat, so there is nothing to flatten)."""
+        address = self.fields["url"].addresses(self.context.get("request"))
+        return rows.csv_table(engagements, self._reader(), rows.API_COLUMNS, address=address)
 
     def validate_adviser(self, adviser):
         user = self.context["request"].user
@@ -229,8 +231,7 @@ class EngagementViewSet(ModelViewSet):
 
     def csv_response(self, queryset):
         check_paging(self.request)
-        serializer = self.get_serializer()
-        return streaming_csv_rows_response(serializer, serializer.represent_all(queryset), self.csv_filename())
+        return csv_download(self.get_serializer().csv_table(queryset), self.csv_filename())
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -55,8 +55,9 @@ def test_csv_queries_do_not_grow_with_the_rows(client_for, manager, busy, path):
     with CaptureQueriesContext(connection) as context:
         response = client.get(path, {"format": "csv"})
         b"".join(response.streaming_content)
-    # The token and permission lookups, one query for the rows and one per prefetched relation.
-    assert len(context) <= 12, f"{path}: {len(context)} queries"
+    # The token and permission lookups, one query for the rows, one per linked table (roles, offers,
+    # themes, read once for their order) and one per link table, and the export's savepoint.
+    assert len(context) <= 14, f"{path}: {len(context)} queries"
 
 
 def test_engagements_page_is_pinned(client_for, manager, busy, django_assert_num_queries):

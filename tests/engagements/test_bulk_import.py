@@ -1,0 +1,157 @@
+"""Large imports: rows checked by the same rules as every engagement write, then saved in bulk a
+chunk at a time — links, history and theme events as the services would have written them."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from engagements import imports
+from engagements.history import engagement_history
+from engagements.imports import import_engagements
+from engagements.models import DATE_TOO_FAR_AHEAD, Engagement, ThemeEvent, ThemeEventKind
+from engagements.theme_events import theme_events_out_of_step
+from offers.models import Offer, Theme
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "council,date,kind,channel,adviser,roles,offers,themes,summary,private_notes,follow_up_on,follow_up_done,hours,status\n"
+COUNCILS = ("E06000001", "E06000002", "E06000003")  # alice's councils
+
+
+@pytest.fixture
+def catalogue():
+    offers = list(Offer.objects.order_by("slug")[:2])
+    themes = list(Theme.objects.order_by("slug")[:2])
+    return offers, themes
+
+
+def rows(n: int, offers, themes, *, first_line: int = 2) -> list[str]:
+    """``n`` different, good rows with links of every kind; row i is on line ``first_line + i``."""
+    lines = []
+    for i in range(n):
+        offer, theme = offers[i % 2], themes[i % 2]
+        status = "planned" if i % 5 == 4 else "completed"
+        lines.append(
+            f"{COUNCILS[i % 3]},2024-{i % 12 + 1:02d}-{i % 28 + 1:02d},call,phone,,chief-executive; leader,"
+            f"{offer.slug},{theme.slug},Row {i},Note {i},,,{i % 3}.5,{status}\n"
+        )
+    return lines
+
+
+def run(text: str, **options):
+    return import_engagements(io.BytesIO(text.encode("utf-8")), **options)
+
+
+def test_a_clean_file_goes_in_with_links_history_and_theme_events(alice, catalogue, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 7)
+    offers, themes = catalogue
+    report = run(HEADER + "".join(rows(30, offers, themes)), user=alice)
+    assert report.ok and report.imported == 30 and report.summary() == "Imported 30 engagements from 30 rows."
+
+    engagement = Engagement.objects.get(summary="Row 3")
+    assert engagement.created_by == alice and engagement.adviser == alice.adviser
+    assert sorted(r.slug for r in engagement.roles.all()) == ["chief-executive", "leader"]
+    assert [o.slug for o in engagement.offers.all()] == [offers[1].slug]
+    assert [t.slug for t in engagement.themes.all()] == [themes[1].slug]
+
+    # One history entry per engagement, by the importer, holding the links as the page shows them.
+    assert Engagement.history.count() == 30
+    [logged] = engagement_history(engagement, show_private_notes=True)
+    assert logged.action == "Logged" and logged.who == alice.get_full_name()
+    changes = {change.label: change.after for change in logged.changes}
+    assert changes["Whom it was with"] == "Chief executive, Leader of the council"
+    assert changes["Offers"] == offers[1].title and changes["Support needs"] == themes[1].name
+    assert changes["Private notes"] == "Note 3"
+
+    # Theme events of the held (completed) engagements only: one raised, one taken up each.
+    held = Engagement.objects.held().count()
+    assert held == 24
+    assert ThemeEvent.objects.filter(kind=ThemeEventKind.RAISED).count() == held
+    assert ThemeEvent.objects.filter(kind=ThemeEventKind.TAKEN_UP).count() == held
+    assert theme_events_out_of_step() == 0
+
+
+def test_one_bad_row_among_many_imports_nothing_and_names_the_row(alice, catalogue, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 10)
+    offers, themes = catalogue
+    lines = rows(60, offers, themes)
+    lines[44] = lines[44].replace("2024-09-17", "2099-09-17")  # line 46, in the fifth chunk
+    assert "2099-09-17" in lines[44]
+    report = run(HEADER + "".join(lines), user=alice)
+    assert [(e.line, e.column, e.message) for e in report.errors] == [(46, "date", DATE_TOO_FAR_AHEAD)]
+    assert report.imported == 0
+    assert (
+        report.summary() == "Nothing was imported: 1 of 60 rows has problems. Correct them and import the file again."
+    )
+    assert not Engagement.objects.exists() and not Engagement.history.exists() and not ThemeEvent.objects.exists()
+
+
+def test_a_dry_run_reports_every_bad_row_and_writes_nothing(alice, catalogue, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 10)
+    offers, themes = catalogue
+    lines = rows(40, offers, themes)
+    lines[5] = lines[5].replace("call,phone", "call,pigeon")  # line 7
+    lines[33] = lines[33].replace("Note 33", "Note\x0033")  # line 35
+    report = run(HEADER + "".join(lines), user=alice, dry_run=True)
+    assert [(e.line, e.column) for e in report.errors] == [(7, "channel"), (35, "private_notes")]
+    assert report.errors[1].message == imports.NUL_CHARACTER
+    assert report.created == 38 and report.imported == 0
+    assert not Engagement.objects.exists()
+
+
+def test_a_nul_byte_in_a_late_chunk_imports_nothing(alice, catalogue, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 10)
+    offers, themes = catalogue
+    lines = rows(40, offers, themes)
+    lines[37] = lines[37].replace("Row 37", "Row\x0037")  # line 39
+    report = run(HEADER + "".join(lines), user=alice)
+    assert [(e.line, e.column, e.message) for e in report.errors] == [(39, "summary", imports.NUL_CHARACTER)]
+    assert not Engagement.objects.exists() and not Engagement.history.exists()
+
+
+def test_a_second_run_of_the_same_file_adds_nothing(alice, catalogue, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 8)
+    offers, themes = catalogue
+    text = HEADER + "".join(rows(30, offers, themes))
+    assert run(text, user=alice).imported == 30
+    events = ThemeEvent.objects.count()
+    again = run(text, user=alice)
+    assert again.ok and again.created == 0 and again.already_imported == 30
+    assert Engagement.objects.count() == 30 and Engagement.history.count() == 30
+    assert ThemeEvent.objects.count() == events
+    # A file with some rows seen before adds only the others.
+    extra = "E06000001,2025-01-02,call,phone,,,,,A new row,,,,,\n"
+    third = run(text + extra, user=alice)
+    assert third.created == 1 and third.already_imported == 30
+
+
+def _queries(text: str, **options) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        report = run(text, **options)
+    assert report.ok, report.errors
+    return len(queries)
+
+
+def test_the_queries_per_chunk_are_fixed_whatever_its_size(alice, catalogue, monkeypatch):
+    """Two chunks of 5 rows, then two chunks of 20 (kept within one SQLite insert batch): the same
+    queries. A third chunk adds exactly one chunk's worth."""
+    offers, themes = catalogue
+    lines = rows(100, offers, themes)
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 5)
+    small = _queries(HEADER + "".join(lines[:10]), user=alice)
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 20)
+    large = _queries(HEADER + "".join(lines[10:50]), user=alice)
+    assert small == large
+    three = _queries(HEADER + "".join(lines[50:110]), user=alice)
+    per_chunk = three - large
+    # The rows seen before, the engagements and their history, then per kind of link (roles, offers,
+    # themes) its rows and their history; the theme events (a delete and two inserts); and the
+    # savepoints of the bulk write and of the theme events.
+    assert per_chunk == 1 + 2 + 6 + 3 + 4
+    # A dry run reads the rows seen before and nothing else.
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 5)
+    dry_two = _queries(HEADER + "".join(rows(10, offers, themes)).replace("Row", "Dry"), dry_run=True)
+    dry_three = _queries(HEADER + "".join(rows(15, offers, themes)).replace("Row", "Dry"), dry_run=True)
+    assert dry_three - dry_two == 1
