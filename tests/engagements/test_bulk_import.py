@@ -147,9 +147,10 @@ def test_the_queries_per_chunk_are_fixed_whatever_its_size(alice, catalogue, mon
     three = _queries(HEADER + "".join(lines[50:110]), user=alice)
     per_chunk = three - large
     # The rows seen before, the engagements and their history, then per kind of link (roles, offers,
-    # themes) its rows and their history; the theme events (a delete and two inserts); and the
-    # savepoints of the bulk write and of the theme events.
-    assert per_chunk == 1 + 2 + 6 + 3 + 4
+    # themes) its rows and their history; the theme events (a delete and two inserts); the
+    # savepoints of the bulk write and of the theme events; and the monthly summaries
+    # (engagements.summaries.refresh_summaries_for).
+    assert per_chunk == 1 + 2 + 6 + 3 + 4 + 7
     # A dry run reads the rows seen before and nothing else.
     monkeypatch.setattr(imports, "CHUNK_ROWS", 5)
     dry_two = _queries(HEADER + "".join(rows(10, offers, themes)).replace("Row", "Dry"), dry_run=True)
