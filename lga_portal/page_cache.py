@@ -39,6 +39,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
+from lga_portal.outages import LoggedOnce
+
 logger = logging.getLogger(__name__)
 
 CATALOGUE = "catalogue"
@@ -50,28 +52,11 @@ NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
 CSRF_FIELD = b'name="csrfmiddlewaretoken"'
 
 
-class _Failures:
-    """Log a failing cache once, and once again when it answers."""
-
-    failing = False
-
-    def failed(self, error: Exception) -> None:
-        if not self.failing:
-            self.failing = True
-            first_line = (str(error).strip().splitlines() or [""])[0]
-            logger.warning(
-                "Public pages are served uncached: the cache cannot be reached (%s: %s). Logged once until it can.",
-                type(error).__name__,
-                first_line,
-            )
-
-    def works(self) -> None:
-        if self.failing:
-            self.failing = False
-            logger.warning("Public pages are served from the cache again.")
-
-
-_failures = _Failures()
+_failures = LoggedOnce(
+    logger,
+    "Public pages are served uncached: the cache cannot be reached (%s: %s). Logged once until it can.",
+    "Public pages are served from the cache again.",
+)
 
 
 def enabled() -> bool:

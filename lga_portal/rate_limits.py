@@ -20,6 +20,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from rest_framework.throttling import BaseThrottle
 
+from lga_portal.outages import LoggedOnce
+
 logger = logging.getLogger(__name__)
 
 
@@ -39,7 +41,13 @@ class RollingLimit:
     def __init__(self, scope: str, period: int = 3600):
         self.scope = scope
         self.period = period
-        self._failing = False
+        self._outage = LoggedOnce(
+            logger,
+            "The %s limit is not applied: the cache cannot be reached (%s: %s). Logged once until it can.",
+            "The %s limit is applied again: the cache can be reached.",
+            scope,
+            recovered_level=logging.INFO,
+        )
 
     def _key(self, key: str) -> str:
         return f"limit:{self.scope}:{key}"
@@ -53,9 +61,9 @@ class RollingLimit:
         try:
             recent = self._recent(key, now)
         except Exception as error:  # any backend's error: the limit must never break the form
-            self._cache_failed(error)
+            self._outage.failed(error)
             return None
-        self._cache_works()
+        self._outage.works()
         if len(recent) < limit:
             return None
         # The oldest event that still counts drops out of the period first.
@@ -68,22 +76,6 @@ class RollingLimit:
         try:
             cache.set(self._key(key), [*self._recent(key, now), now], timeout=self.period)
         except Exception as error:
-            self._cache_failed(error)
+            self._outage.failed(error)
             return
-        self._cache_works()
-
-    def _cache_failed(self, error: Exception) -> None:
-        if not self._failing:
-            self._failing = True
-            first_line = (str(error).strip().splitlines() or [""])[0]
-            logger.warning(
-                "The %s limit is not applied: the cache cannot be reached (%s: %s). Logged once until it can.",
-                self.scope,
-                type(error).__name__,
-                first_line,
-            )
-
-    def _cache_works(self) -> None:
-        if self._failing:
-            self._failing = False
-            logger.info("The %s limit is applied again: the cache can be reached.", self.scope)
+        self._outage.works()
