@@ -21,12 +21,17 @@ from tests.factories import UserFactory
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: pages and page state kept by another test, whose
-    database rows are gone, must not be served in this one."""
+    database rows are gone, must not be served in this one; and no cache outage left over from
+    another test (its "served from the cache again" line would land in this one's log)."""
     from django.core.cache import cache
 
+    from lga_portal import page_cache
+
     cache.clear()
+    page_cache._failures.failing = False
     yield
     cache.clear()
+    page_cache._failures.failing = False
 
 
 @pytest.fixture(autouse=True)

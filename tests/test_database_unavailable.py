@@ -109,4 +109,4 @@ def test_the_workspace_and_admin_answer_503_for_a_signed_in_user(database_down, 
 def test_the_health_check_still_answers_its_own_503(database_down):
     response = Client().get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unreachable"}
+    assert response.json() == {"status": "unavailable", "database": "unreachable", "cache": "ok"}
