@@ -602,6 +602,9 @@ def main() -> int:
             failures.append("requests failed after recovery")
         if tracebacks_total:
             failures.append(f"{tracebacks_total} tracebacks in the log")
+            # The first one, so a failing run says what failed.
+            first = all_log[all_log.index("Traceback") :].splitlines()[:60]
+            print("  first traceback in the log:", *("    " + line for line in first), sep="\n")
         if unavailable_lines > answered_503:
             failures.append("more than one log line per 503")
         before = load.since(0, stopping)

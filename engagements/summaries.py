@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, Count, DateField, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth, TruncQuarter
 
-from engagements.models import Engagement, KindSummary, SummaryPeriod, TakeUpMonth, held_condition
+from engagements.models import Council, Engagement, KindSummary, SummaryPeriod, TakeUpMonth, held_condition
 from lga_portal.periods import next_period_start, period_start
 
 EngagementOffer = Engagement.offers.through
@@ -168,16 +168,21 @@ def _or(conditions: list[Q | None]) -> Q | None:
 # One transaction with the write that called it (no savepoint of its own: a failure fails the write).
 @transaction.atomic(savepoint=False)
 def summaries_refresh(groups: Iterable[Group]) -> None:
-    """Recount these council-months (and their quarters) from the engagements: six queries, however
-    many there are."""
+    """Recount these council-months (and their quarters) from the engagements: seven queries (a lock
+    on their councils, then six), however many there are."""
     groups = set(groups)
     if groups:
+        # Two writes recounting the same council at once would each insert its rows (and the
+        # second count would miss the first's engagement): the councils' rows are locked first,
+        # in id order, so the second waits, then counts what the first committed.
+        council_ids = sorted({council_id for council_id, _ in groups})
+        list(Council.objects.select_for_update().filter(pk__in=council_ids).order_by("pk").values_list("pk"))
         _recount(groups)
 
 
 def refresh_summaries_for(engagement_ids: Iterable[int]) -> None:
     """Bring the summaries up to date for these engagements as they are now (e.g. rows just bulk
-    inserted): recounts the council-months they are in, seven queries whatever their number."""
+    inserted): recounts the council-months they are in, eight queries whatever their number."""
     ids = list(engagement_ids)
     if not ids:
         return

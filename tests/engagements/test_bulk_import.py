@@ -150,7 +150,7 @@ def test_the_queries_per_chunk_are_fixed_whatever_its_size(alice, catalogue, mon
     # themes) its rows and their history; the theme events (a delete and two inserts); the
     # savepoints of the bulk write and of the theme events; and the monthly summaries
     # (engagements.summaries.refresh_summaries_for).
-    assert per_chunk == 1 + 2 + 6 + 3 + 4 + 7
+    assert per_chunk == 1 + 2 + 6 + 3 + 4 + 8
     # A dry run reads the rows seen before and nothing else.
     monkeypatch.setattr(imports, "CHUNK_ROWS", 5)
     dry_two = _queries(HEADER + "".join(rows(10, offers, themes)).replace("Row", "Dry"), dry_run=True)
