@@ -35,9 +35,12 @@ migrate: install
 seed: install
 	$(BIN)/python manage.py seed
 
-# The whole test suite; browser tests run when /usr/bin/chromium is installed.
+# The whole test suite; browser tests run when /usr/bin/chromium is installed. It runs in
+# parallel, a test file at a time on each core (TEST_WORKERS=0 runs it in this one process);
+# each worker has a test database of its own.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Style, formatting, and the one-way dependencies between apps (pyproject.toml, docs/decisions/0001).
 lint: install

@@ -12,6 +12,7 @@ import factory.random
 import pytest
 from django.db import connections
 from django.db.utils import load_backend
+from pytest_django.plugin import blocking_manager_key
 
 from lga_portal.seeding import Seeder
 from metrics.management.commands.seed import load_reference_data
@@ -48,6 +49,31 @@ def seed_reference_data() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         seed_reference_data()
+
+
+def _flushes_database(item: pytest.Item) -> bool:
+    """Whether the test ran outside a rolled-back transaction, so its end flushed every table."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that flushed the database, the reference data goes back in for the next one.
+
+    pytest-django runs such tests last, but the suite runs in parallel a file at a time
+    (pytest-xdist), and a file may mix them with ordinary tests: the ordinary tests that follow
+    in the same worker must still find the real catalogue and councils.
+    """
+    yield
+    if nextitem is not None and _flushes_database(item):
+        from offers.models import Offer
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Offer.objects.exists():
+                seed_reference_data()
 
 
 @pytest.fixture
