@@ -3,7 +3,7 @@
 Built on ``metrics.selectors.coverage``. When every council belongs to exactly one group
 (region, kind of council) the overall figures are the sums of the groups', so the
 engagements are aggregated once; by kind of engagement a council can count in several
-groups, so the overall figures are asked for separately.
+groups, so the overall figures are counted beside the kinds', from the same summary rows.
 """
 
 from __future__ import annotations
@@ -11,10 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from metrics.selectors import CoverageRow, coverage
-
-# Groupings in which each council falls in exactly one group.
-PARTITIONS = ("region", "council_kind")
+from metrics.selectors import CoverageRow, coverage, coverage_overall_and_by_kind
 
 
 @dataclass
@@ -50,9 +47,13 @@ def coverage_breakdown(start: datetime.date, end: datetime.date, *, period: str,
     """Overall coverage per period and, with ``by``, per group."""
     if by is None:
         return CoverageBreakdown(coverage(start, end, period=period), [])
-    grouped = coverage(start, end, period=period, by=by)
+    if by == "engagement_kind":
+        overall, grouped = coverage_overall_and_by_kind(start, end, period=period)
+    else:
+        # The other groupings (region, kind of council) partition the councils.
+        grouped = coverage(start, end, period=period, by=by)
+        overall = sum_groups(grouped)
     groups: dict[str, CoverageGroup] = {}
     for row in grouped:
         groups.setdefault(row.group, CoverageGroup(row.group, row.group_label, [])).rows.append(row)
-    overall = sum_groups(grouped) if by in PARTITIONS else coverage(start, end, period=period)
     return CoverageBreakdown(overall, list(groups.values()))

@@ -75,14 +75,19 @@ def engaged_between(start: datetime.date, end: datetime.date) -> Exists:
 
 
 def _engaged_by_kind(
-    periods: list[Period], period: str, councils: QuerySet | None
-) -> dict[tuple[datetime.date, str], int]:
+    periods: list[Period], period: str, councils: QuerySet | None, *, overall: bool = False
+) -> dict[tuple[datetime.date, str | None], int]:
     """Distinct councils per (period start, engagement kind), in one query.
 
     A whole month or quarter is one summary row (``KindSummary``) per council and kind, so its
     councils are counted rows. The first and last periods may be clipped to the dates asked for:
     their councils are counted, distinct, from the summary's whole months within them and the
     engagements of their part-months.
+
+    With ``overall`` the same query also counts, under the kind ``None``, the councils engaged
+    in any way: those with a summary row of any kind (rows are only kept for held engagements).
+    That is the overall coverage, read from the rows already being read instead of probing the
+    engagements once per council and period.
     """
     whole, clipped = [], []
     for p in periods:
@@ -103,6 +108,17 @@ def _engaged_by_kind(
         )
         sql, params = counted.query.sql_with_params()
         parts.append((sql, tuple(params)))
+        if overall:
+            # One row per council and period from the (period, start, council, kind) unique
+            # index, already in order: distinct without a sort.
+            engaged = (
+                summary.filter(period=period, start__gte=whole[0].start, start__lte=whole[-1].start)
+                .values(s_bucket=F("start"), s_council=F("council_id"))
+                .distinct()
+                .order_by()
+            )
+            sql, params = engaged.query.sql_with_params()
+            parts.append((f"SELECT s_bucket, NULL, COUNT(*) FROM ({sql}) AS engaged GROUP BY s_bucket", tuple(params)))
     if clipped:
         months, part_months = Q(pk__in=[]), Q(pk__in=[])
         for p in clipped:
@@ -126,11 +142,67 @@ def _engaged_by_kind(
                 params,
             )
         )
+        if overall:
+            parts.append(
+                (
+                    f"SELECT s_bucket, NULL, COUNT(DISTINCT s_council) FROM ({rows}) AS clipped GROUP BY s_bucket",
+                    params,
+                )
+            )
     if not parts:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(sql for sql, _ in parts), tuple(p for _, ps in parts for p in ps))
         return {(as_date(bucket), kind): n for bucket, kind, n in cursor.fetchall()}
+
+
+def _existing_counts(periods: list[Period]) -> dict[str, Count]:
+    """Per period, an aggregate of the councils that existed in it."""
+    return {
+        f"councils_{i}": Count("pk", filter=existed_during_condition(p.start, p.end)) for i, p in enumerate(periods)
+    }
+
+
+def _kind_coverage(
+    periods: list[Period],
+    period: str,
+    register: QuerySet,
+    councils: QuerySet | None,
+    labels: dict[str | None, str],
+    *,
+    overall: bool,
+) -> tuple[list[CoverageRow], list[CoverageRow]]:
+    """(overall rows, rows by kind of engagement) from the summaries, in two queries; the overall
+    rows are empty unless ``overall`` is asked for."""
+    engaged = _engaged_by_kind(periods, period, councils, overall=overall)
+    existing = register.aggregate(**_existing_counts(periods))
+    whole: list[CoverageRow] = []
+    by_kind: list[CoverageRow] = []
+    for i, p in enumerate(periods):
+        bucket = period_start(p.start, period)
+        if overall:
+            whole.append(
+                CoverageRow(p, None, "All councils", engaged.get((bucket, None), 0), existing[f"councils_{i}"])
+            )
+        for group, label in labels.items():
+            by_kind.append(CoverageRow(p, group, label, engaged.get((bucket, group), 0), existing[f"councils_{i}"]))
+    return whole, by_kind
+
+
+def coverage_overall_and_by_kind(
+    start: datetime.date, end: datetime.date, *, period: str = "quarter"
+) -> tuple[list[CoverageRow], list[CoverageRow]]:
+    """Coverage overall and by kind of engagement, per period, oldest first, in two queries.
+
+    The same rows as ``coverage(start, end, period=period)`` and ``coverage(…,
+    by="engagement_kind")``; the overall figures are counted from the summary rows the kinds
+    are counted from (a council with a row of any kind was engaged), so a page showing both
+    reads them once instead of also probing the engagements per council and period.
+    """
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}")
+    periods = periods_between(start, end, period)
+    return _kind_coverage(periods, period, Council.objects.all(), None, _group_labels("engagement_kind"), overall=True)
 
 
 def coverage(
@@ -164,19 +236,11 @@ def coverage(
     labels = _group_labels(by)
     # Per period: how many councils existed in it and, except by kind of engagement, how many
     # of them were engaged, counted by the database over the register.
-    counts = {
-        f"councils_{i}": Count("pk", filter=existed_during_condition(p.start, p.end)) for i, p in enumerate(periods)
-    }
-    out: list[CoverageRow] = []
+    counts = _existing_counts(periods)
     if by == "engagement_kind":
-        engaged = _engaged_by_kind(periods, period, councils)
-        existing = register.aggregate(**counts)
-        for i, p in enumerate(periods):
-            bucket = period_start(p.start, period)
-            for group, label in labels.items():
-                out.append(CoverageRow(p, group, label, engaged.get((bucket, group), 0), existing[f"councils_{i}"]))
-        return out
+        return _kind_coverage(periods, period, register, councils, labels, overall=False)[1]
 
+    out: list[CoverageRow] = []
     counts.update({f"engaged_{i}": Count("pk", filter=engaged_between(p.start, p.end)) for i, p in enumerate(periods)})
     if by is None:
         figures = {None: register.aggregate(**counts)}

@@ -22,7 +22,7 @@ from engagements.take_up import (
 )
 from lga_portal.periods import periods_between
 from metrics.coverage import coverage_breakdown
-from metrics.selectors import councils_not_engaged, coverage
+from metrics.selectors import councils_not_engaged, coverage, coverage_overall_and_by_kind
 from offers.models import Offer
 from tests.factories import AdviserFactory, EngagementFactory
 
@@ -183,6 +183,36 @@ def test_overall_coverage_summed_from_a_partition_equals_the_direct_figures(advi
         (r.period, r.engaged, r.councils) for r in direct
     ]
     assert len(breakdown.matrix) == 3 and len(breakdown.matrix[0]) == len(breakdown.groups)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "period"),
+    [
+        (D(2022, 10, 1), D(2023, 6, 30), "quarter"),  # whole quarters
+        (D(2022, 11, 14), D(2023, 5, 20), "quarter"),  # clipped at both ends, part-months
+        (D(2022, 10, 3), D(2023, 2, 27), "month"),
+    ],
+)
+def test_overall_coverage_beside_the_kinds_equals_the_direct_figures(adviser, start, end, period):
+    """On the page by kind of engagement the overall figures are counted from the kinds' summary
+    rows: the same as probing the engagements, where councils are engaged in several ways, in
+    part-months at the edges, and by engagements that do not count."""
+    kinds = ["call", "workshop", "peer_support"]
+    for i, council in enumerate(Council.objects.order_by("gss_code")[::5]):
+        day = D(2022, 10, 1) + datetime.timedelta(days=(i * 37) % 270)
+        if not council.existed_during(day, day):
+            continue
+        EngagementFactory(council=council, adviser=adviser, date=day, kind=kinds[i % 3])
+        if i % 4 == 0:  # a second way, the same month
+            EngagementFactory(council=council, adviser=adviser, date=day, kind=kinds[(i + 1) % 3])
+        if i % 6 == 0:
+            EngagementFactory(council=council, adviser=adviser, date=day, status=EngagementStatus.CANCELLED)
+    overall, by_kind = coverage_overall_and_by_kind(start, end, period=period)
+    assert [(r.period, r.engaged, r.councils) for r in overall] == [
+        (r.period, r.engaged, r.councils) for r in coverage(start, end, period=period)
+    ]
+    assert by_kind == coverage(start, end, period=period, by="engagement_kind")
+    assert sum(r.engaged for r in overall) > 0
 
 
 def test_take_up_summary_is_the_take_up_by_theme_and_by_offer(adviser):
