@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # A view that cannot reach the database answers 503 with Retry-After, logged in one line.
     "lga_portal.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An anonymous visitor's page from the page cache, or its 304, without the middleware below.
+    "lga_portal.http.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -142,19 +142,23 @@ def test_a_page_with_a_csrf_token_or_a_message_is_not_kept(rf):
     from django.contrib.messages.storage.cookie import CookieStorage
     from django.http import HttpResponse
 
+    etag = '"v1"'
     request = rf.get("/offers/")
     with_token = HttpResponse(b'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="x"></form>')
-    page_cache.store("page:test:token", request, with_token, csrf_before=False)
-    assert page_cache.cached_response("page:test:token", request) is None
+    page_cache.store("page:test:token", etag, request, with_token, csrf_before=False)
+    assert page_cache.read_page("page:test:token") is None
 
     request._messages = CookieStorage(request)
     request._messages.add(20, "Signed out")
-    page_cache.store("page:test:message", request, HttpResponse(b"<p>Signed out</p>"), csrf_before=False)
-    assert page_cache.cached_response("page:test:message", request) is None
+    page_cache.store("page:test:message", etag, request, HttpResponse(b"<p>Signed out</p>"), csrf_before=False)
+    assert page_cache.read_page("page:test:message") is None
 
     plain = rf.get("/offers/")
-    page_cache.store("page:test:plain", plain, HttpResponse(b"<p>Offers</p>"), csrf_before=False)
-    assert page_cache.cached_response("page:test:plain", plain).content == b"<p>Offers</p>"
+    page_cache.store("page:test:plain", etag, plain, HttpResponse(b"<p>Offers</p>"), csrf_before=False)
+    kept = page_cache.read_page("page:test:plain")
+    assert page_cache.cached_response(kept, etag, plain).content == b"<p>Offers</p>"
+    # Kept for one version of what the page shows, never served for another.
+    assert page_cache.cached_response(kept, '"v2"', plain) is None
 
 
 def test_with_each_process_its_own_cache_the_state_is_read_from_the_database(
