@@ -38,7 +38,7 @@ class PublicPage:
     names it reads, whether it also changes at midnight, and how to read its state from the
     database where the cache does not keep it (see ``conditional_for_anonymous``).
 
-    Kept on the view as ``public_page``, so ``CachedPageMiddleware`` answers the same way before
+    Kept on the view as ``public_page``, so ``SessionlessMiddleware`` answers the same way before
     the session, CSRF, authentication and messages middleware have run.
     """
 
@@ -138,19 +138,30 @@ def conditional_for_anonymous(
     return decorator
 
 
-class CachedPageMiddleware:
-    """Answers an anonymous visitor's page-cache hit or 304 before the session, CSRF,
-    authentication, messages, history and axes middleware run, none of which such an answer
-    needs: a GET or HEAD without a session or messages cookie, for a view of
-    ``conditional_for_anonymous``, where the page state is kept in the cache. Everything else,
-    and every miss, goes on down the stack to the view as before.
+def sessionless(view):
+    """Mark a view that reads nothing of the session, the CSRF token, the user or the messages,
+    so that ``SessionlessMiddleware`` calls it for GET and HEAD without the middleware that
+    provides them (the health check, which load balancers ask many times a minute)."""
+    view.sessionless = True
+    return view
 
-    Placed below SecurityMiddleware (the HTTPS redirect and its headers) and WhiteNoise (static
-    files never reach it). The answer then gets what the middleware it skips would add to the
-    same response on the way out, in the same order: the CSP header with this request's nonce,
-    X-Frame-Options, Content-Length, and ``Vary: Cookie`` (the view read the visitor's session
-    to see they were anonymous). No cookie is set, as none would be. tests/test_page_cache.py
-    compares the two ways header by header.
+
+class SessionlessMiddleware:
+    """Answers the GET and HEAD requests that need nothing of the session, CSRF, authentication,
+    messages, history or axes middleware before any of them run:
+
+    - an anonymous visitor's public page from the page cache, or its 304: a request without a
+      session or messages cookie, for a view of ``conditional_for_anonymous``, where the page
+      state is kept in the cache;
+    - a ``sessionless`` view.
+
+    Everything else, and every page-cache miss, goes on down the stack as before. Placed below
+    SecurityMiddleware (the HTTPS redirect and its headers) and WhiteNoise (static files never
+    reach it). Each answer then gets what the middleware it skips would add to the same response
+    on the way out, in the same order: the CSP header (with the request's nonce where the page
+    uses it), X-Frame-Options, Content-Length, and for a page ``Vary: Cookie`` (the view reads the
+    session to see the visitor is anonymous). No cookie is set, as none would be.
+    tests/test_page_cache.py and tests/test_healthz.py compare the two ways header by header.
     """
 
     def __init__(self, get_response):
@@ -161,33 +172,33 @@ class CachedPageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = None
-        if (
-            request.method in ("GET", "HEAD")
-            and page_cache.state_in_cache()
-            and page_cache.may_use(request)
-            and self.common.process_request(request) is None
-        ):
-            response = self.from_cache(request)
+        if request.method in ("GET", "HEAD") and self.common.process_request(request) is None:
+            response = self.answer(request)
         return response if response is not None else self.get_response(request)
 
-    def from_cache(self, request: HttpRequest) -> HttpResponse | None:
+    def answer(self, request: HttpRequest) -> HttpResponse | None:
         try:
             match = resolve(request.path_info)
         except Resolver404:
             return None
+        if getattr(match.func, "sessionless", False):
+            self.csp.process_request(request)
+            return self.finish(request, match.func(request, *match.args, **match.kwargs))
         page = getattr(match.func, "public_page", None)
-        if page is None:
+        if page is None or not page_cache.state_in_cache() or not page_cache.may_use(request):
             return None
         self.csp.process_request(request)
         response, validators, _key = page.answer(request, from_database=False)
         if response is None:
             return None
-        response = _with_validators(response, validators)
-        response = self.csp.process_response(request, response)
-        response = self.frame_options.process_response(request, response)
-        response = self.common.process_response(request, response)
+        response = self.finish(request, _with_validators(response, validators))
         patch_vary_headers(response, ("Cookie",))
         return response
+
+    def finish(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = self.csp.process_response(request, response)
+        response = self.frame_options.process_response(request, response)
+        return self.common.process_response(request, response)
 
 
 def url_with_query(path: str, query: QueryDict | None = None, /, **params) -> str:
