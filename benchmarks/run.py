@@ -373,7 +373,7 @@ def main() -> None:
             []
             if args.only
             else [
-                ("bare view /healthz (one SELECT 1, every middleware)", "/healthz", None, False),
+                ("/healthz (one SELECT 1 and a cache PING, above the session middleware)", "/healthz", None, False),
                 ("catalogue /offers/ (anonymous)", "/offers/", None, False),
                 ("catalogue /offers/ revalidation (304)", "/offers/", None, True),
                 ("search /offers/?q=coaching (anonymous)", "/offers/?q=coaching", None, False),
