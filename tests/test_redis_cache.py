@@ -85,6 +85,13 @@ def test_a_save_moves_the_state_in_redis_on(client, redis_cache):
     assert page.status_code == 200 and "renamed in Redis" in page.content.decode()
 
 
+def test_each_call_reuses_the_redis_client(redis_cache):
+    # Building a redis-py client per call cost more than a page-cache hit's round trip.
+    assert redis_cache._cache.get_client() is redis_cache._cache.get_client(write=True)
+    redis_cache.set("reused", 1)
+    assert redis_cache.get_many(["reused"]) == {"reused": 1}
+
+
 def test_the_api_throttles_count_in_redis(client, redis_cache):
     assert client.get("/api/v1/offers/").status_code == 200
     assert redis_keys("throttle_")
