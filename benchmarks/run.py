@@ -229,7 +229,14 @@ def main() -> None:
         help="Run only the scenarios whose name contains this (repeat for several; the bare view always runs). "
         "Throughput is then skipped.",
     )
+    parser.add_argument(
+        "--throughput-only",
+        action="store_true",
+        help="Measure only the throughputs (the bare view's first), without the timed scenarios or the exports.",
+    )
     args = parser.parse_args()
+    if args.only and args.throughput_only:
+        parser.error("--only and --throughput-only leave out each other's measurements")
 
     env = production_env(args.database_url, REDIS_URL=args.redis_url, CACHE_KEY_PREFIX="lga-bench")
     manage(env, "migrate", "--noinput", "-v0")
@@ -293,6 +300,8 @@ def main() -> None:
     plan = scenarios(council_slug, council_code, offer_slug)
     if args.only:
         plan = [p for p in plan if p["path"] == "/healthz" or any(part in p["name"] for part in args.only)]
+    if args.throughput_only:
+        plan = []
     counted = subprocess.run(
         [PYTHON, "benchmarks/count_queries.py"],
         cwd=PROJECT,
@@ -340,7 +349,8 @@ def main() -> None:
     # The ceiling: a bare Django view, served by the same gunicorn command, measured first so the
     # two servers never compete.
     with gunicorn(env, workers=args.workers, app="benchmarks.bare_app") as (bare_base, _master):
-        report(timed(time_requests(Session(bare_base), BARE, "/", args.requests), 0))
+        if not args.throughput_only:
+            report(timed(time_requests(Session(bare_base), BARE, "/", args.requests), 0))
         bare_rate = None
         if not args.only:
             bare_rate = throughput(bare_base, "/", args.throughput_seconds, clients)
@@ -363,7 +373,7 @@ def main() -> None:
             []
             if args.only
             else [
-                ("bare view /healthz (one SELECT 1, every middleware)", "/healthz", None, False),
+                ("/healthz (one SELECT 1 and a cache PING, above the session middleware)", "/healthz", None, False),
                 ("catalogue /offers/ (anonymous)", "/offers/", None, False),
                 ("catalogue /offers/ revalidation (304)", "/offers/", None, True),
                 ("search /offers/?q=coaching (anonymous)", "/offers/?q=coaching", None, False),
@@ -384,7 +394,7 @@ def main() -> None:
             share = rate / bare_rate if bare_rate else None
             results["throughput"][name] = {"requests_per_second": round(rate, 1), "share_of_bare": round(share, 4)}
             print(f"throughput {name:<60} {rate:8.1f} req/s {share:7.1%} of bare ({clients} clients)", flush=True)
-    if not args.skip_exports:
+    if not (args.skip_exports or args.throughput_only):
         # One worker, so the memory sampled is the one streaming the export.
         with gunicorn(env, workers=1) as (base, master):
             for export in EXPORTS:

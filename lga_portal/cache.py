@@ -19,7 +19,7 @@ import time
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,24 @@ def _outage_for(location: str) -> _Outage:
         return _outages.setdefault(location, _Outage())
 
 
+class _ClientPerPool(RedisCacheClient):
+    """Django's Redis client, building the redis-py client of each connection pool once rather
+    than on every call: building one sets up its response callbacks (about 170), which took
+    longer than the round trip to Redis that serves a page from the cache. Each thread has its
+    own backend, hence its own clients."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))  # the pools live as long as this object
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSafeRedisCache(RedisCache):
     """Django's Redis cache; while Redis is down, a cache that holds nothing (see the module)."""
 
@@ -79,6 +97,7 @@ class FailSafeRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
         options.setdefault("socket_timeout", SOCKET_TIMEOUT)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = _ClientPerPool
         self._location = ",".join(_without_password(url) for url in self._servers)
         self._outage = _outage_for(self._location)
 

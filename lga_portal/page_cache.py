@@ -15,9 +15,10 @@ themselves; ``manage.py seed`` and ``generate_load_data`` do.
 With each process's own cache (the embedded default) a change in one worker would not reach the
 others' caches, so the state is read from the database instead (``PAGE_STATE_IN_CACHE``).
 
-**Pages.** The rendered HTML of a page is kept under its ETag and its address (path and the
-query-string names the page reads, in a fixed order), with the request's CSP nonce replaced by
-a placeholder that each reuse fills with its own nonce. Only what is the same for every
+**Pages.** The rendered HTML of a page is kept under its address (path and the query-string
+names the page reads, in a fixed order) with the ETag it was rendered for, and served only while
+that is still the page's ETag; the versions and the page are read in one cache call. The
+request's CSP nonce is replaced by a placeholder that each reuse fills with its own nonce. Only what is the same for every
 anonymous visitor is kept: never a page that used a CSRF token, showed a message, or set a
 cookie, and never for a request that carries a session or messages.
 
@@ -96,44 +97,65 @@ def _write_versions(scopes: Iterable[str]) -> None:
         _failures.failed(error)
 
 
-def read_state(scopes: Iterable[str]) -> tuple[datetime.datetime, tuple] | None:
-    """The versions of ``scopes`` from the cache as a ``PageState``; None if the cache fails."""
+def read(scopes: Iterable[str], page: str | None = None) -> tuple[tuple[datetime.datetime, tuple] | None, tuple | None]:
+    """The versions of ``scopes`` as a ``PageState`` (None if the cache fails) and, when ``page``
+    is a page key, what is kept under it (None if nothing): one cache call for both."""
     keys = [_state_key(scope) for scope in scopes]
     try:
-        found = cache.get_many(keys)
+        found = cache.get_many([*keys, page] if page else keys)
         missing = [key for key in keys if key not in found]
         if missing:
             for key in missing:
                 cache.add(key, _new_version(), timeout=None)
             # Another worker may have added it first: use whichever version the cache kept.
             found.update(cache.get_many(missing))
-    except Exception as error:
+    except Exception as error:  # any backend's own error: the page is rendered as if uncached
         _failures.failed(error)
-        return None
+        return None, None
     if any(key not in found for key in keys):
-        return None  # a cache that keeps nothing (down, or a dummy)
+        return None, None  # a cache that keeps nothing (down, or a dummy)
     _failures.works()
     versions = [found[key] for key in keys]
     changed = max(moment for moment, _tag in versions)
-    return datetime.datetime.fromtimestamp(changed, tz=datetime.UTC), tuple(tag for _moment, tag in versions)
+    state = (datetime.datetime.fromtimestamp(changed, tz=datetime.UTC), tuple(tag for _moment, tag in versions))
+    return state, found.get(page) if page else None
 
 
-def _address(request: HttpRequest, query_names: Iterable[str] | None) -> str:
-    """The page's host, path and the query string's values for ``query_names`` (None: every name)."""
-    pairs = [
-        f"{name}={value}"
-        for name in sorted(request.GET if query_names is None else query_names)
-        for value in request.GET.getlist(name)
-        # An empty value reads as no value (the pages' forms drop it).
-        if value
-    ]
+def read_state(scopes: Iterable[str]) -> tuple[datetime.datetime, tuple] | None:
+    """The versions of ``scopes`` from the cache as a ``PageState``; None if the cache fails."""
+    return read(scopes)[0]
+
+
+def read_page(key: str) -> tuple | None:
+    """What is kept under the page key ``key``; None if nothing (or the cache fails)."""
+    try:
+        return cache.get(key)
+    except Exception as error:
+        _failures.failed(error)
+        return None
+
+
+def address(request: HttpRequest, query_names: Iterable[str] | None) -> str:
+    """The page's host, path and the query string's values for ``query_names`` (sorted by the
+    caller, once; None: every name)."""
+    pairs = (
+        [
+            f"{name}={value}"
+            for name in (sorted(request.GET) if query_names is None else query_names)
+            for value in request.GET.getlist(name)
+            # An empty value reads as no value (the pages' forms drop it).
+            if value
+        ]
+        if request.META.get("QUERY_STRING")
+        else []
+    )
     return "\n".join([request.get_host(), request.path, *pairs])
 
 
-def page_key(request: HttpRequest, etag: str, query_names: Iterable[str] | None) -> str:
-    address = hashlib.sha256(_address(request, query_names).encode()).hexdigest()[:32]
-    tag = etag.strip('"')
-    return f"page:{tag}:{address}"
+def page_key(request: HttpRequest, query_names: Iterable[str] | None) -> str:
+    """Where the page at the request's address is kept, whatever its version: a page kept for an
+    older version is replaced by the next one rendered, and never served (``cached_response``)."""
+    return f"page:{hashlib.sha256(address(request, query_names).encode()).hexdigest()[:32]}"
 
 
 def may_use(request: HttpRequest) -> bool:
@@ -142,15 +164,13 @@ def may_use(request: HttpRequest) -> bool:
     return enabled() and settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def cached_response(key: str, request: HttpRequest) -> HttpResponse | None:
-    try:
-        kept = cache.get(key)
-    except Exception as error:
-        _failures.failed(error)
-        return None
+def cached_response(kept: tuple | None, etag: str, request: HttpRequest) -> HttpResponse | None:
+    """The page ``kept`` for this request if it was rendered for the version ``etag``, else None."""
     if kept is None:
         return None
-    content_type, content = kept
+    kept_etag, content_type, content = kept
+    if kept_etag != etag:
+        return None  # rendered for another version of what the page shows
     if NONCE_PLACEHOLDER in content:
         content = content.replace(NONCE_PLACEHOLDER, str(request.csp_nonce).encode())
     return HttpResponse(content, content_type=content_type)
@@ -162,8 +182,9 @@ def do_not_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def store(key: str, request: HttpRequest, response: HttpResponse, csrf_before: bool) -> None:
-    """Keep ``response`` if it is the same for every anonymous visitor."""
+def store(key: str, etag: str, request: HttpRequest, response: HttpResponse, csrf_before: bool) -> None:
+    """Keep ``response``, rendered for the version ``etag``, if it is the same for every anonymous
+    visitor."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return
     if not getattr(response, "page_cache_store", True):
@@ -178,6 +199,6 @@ def store(key: str, request: HttpRequest, response: HttpResponse, csrf_before: b
     if isinstance(nonce, str) and nonce:
         content = content.replace(nonce.encode(), NONCE_PLACEHOLDER)
     try:
-        cache.set(key, (response["Content-Type"], content), timeout=settings.PORTAL["PAGE_CACHE_SECONDS"])
+        cache.set(key, (etag, response["Content-Type"], content), timeout=settings.PORTAL["PAGE_CACHE_SECONDS"])
     except Exception as error:
         _failures.failed(error)

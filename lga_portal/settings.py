@@ -73,6 +73,9 @@ MIDDLEWARE = [
     # A view that cannot reach the database answers 503 with Retry-After, logged in one line.
     "lga_portal.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An anonymous visitor's page from the page cache, or its 304, and the health check, answered
+    # without the middleware below, which they do not need.
+    "lga_portal.http.SessionlessMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

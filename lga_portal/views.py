@@ -11,13 +11,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from lga_portal.cache import cache_health
+from lga_portal.http import sessionless
 from lga_portal.middleware import database_unavailable_response, is_database_unavailable
 
 
+@sessionless
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness check for load balancers: 503 when the database does not answer, else 200.
+    Answered before the session and authentication middleware, which it does not need.
 
     It also says whether the cache answers: without it pages are still served (uncached, and
     the limits not applied), so a cache outage alone is "degraded", still 200.

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -75,3 +76,21 @@ def test_healthz_answers_plain_http_under_production_settings(tmp_path):
     assert answers["/healthz"] == [200, None]
     # Everything else is still sent to HTTPS.
     assert answers["/offers/"] == [301, "https://testserver/offers/"]
+
+
+@pytest.mark.django_db
+def test_healthz_is_answered_before_the_session_middleware_with_the_same_headers(client, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    fast = client.get("/healthz", secure=True)
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != "lga_portal.http.SessionlessMiddleware"]
+    full = Client().get("/healthz", secure=True)
+    assert not hasattr(fast.wsgi_request, "session") and hasattr(full.wsgi_request, "session")
+    assert (fast.status_code, dict(fast.headers), fast.content) == (full.status_code, dict(full.headers), full.content)
+    assert "Strict-Transport-Security" in fast and "X-Frame-Options" in fast and not fast.cookies
+
+
+@pytest.mark.django_db
+def test_healthz_refuses_other_methods_as_before(client):
+    # A POST goes through the whole stack: refused for its missing CSRF token, as any other.
+    assert Client(enforce_csrf_checks=True).post("/healthz").status_code == 403
+    assert client.head("/healthz").status_code == 405

@@ -4,13 +4,18 @@ anyone's own (CSRF token, messages, signed-in navigation), with a fresh CSP nonc
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
+from django.template import engines
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import path
 from django.utils import timezone
 
 from engagements.models import Council
 from lga_portal import page_cache
+from lga_portal.http import conditional_for_anonymous
 from offers.models import Offer, OfferItem, Theme
 
 pytestmark = pytest.mark.django_db
@@ -140,21 +145,24 @@ def test_a_visitor_with_a_session_is_not_served_the_shared_copy(client):
 
 def test_a_page_with_a_csrf_token_or_a_message_is_not_kept(rf):
     from django.contrib.messages.storage.cookie import CookieStorage
-    from django.http import HttpResponse
 
+    etag = '"v1"'
     request = rf.get("/offers/")
     with_token = HttpResponse(b'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="x"></form>')
-    page_cache.store("page:test:token", request, with_token, csrf_before=False)
-    assert page_cache.cached_response("page:test:token", request) is None
+    page_cache.store("page:test:token", etag, request, with_token, csrf_before=False)
+    assert page_cache.read_page("page:test:token") is None
 
     request._messages = CookieStorage(request)
     request._messages.add(20, "Signed out")
-    page_cache.store("page:test:message", request, HttpResponse(b"<p>Signed out</p>"), csrf_before=False)
-    assert page_cache.cached_response("page:test:message", request) is None
+    page_cache.store("page:test:message", etag, request, HttpResponse(b"<p>Signed out</p>"), csrf_before=False)
+    assert page_cache.read_page("page:test:message") is None
 
     plain = rf.get("/offers/")
-    page_cache.store("page:test:plain", plain, HttpResponse(b"<p>Offers</p>"), csrf_before=False)
-    assert page_cache.cached_response("page:test:plain", plain).content == b"<p>Offers</p>"
+    page_cache.store("page:test:plain", etag, plain, HttpResponse(b"<p>Offers</p>"), csrf_before=False)
+    kept = page_cache.read_page("page:test:plain")
+    assert page_cache.cached_response(kept, etag, plain).content == b"<p>Offers</p>"
+    # Kept for one version of what the page shows, never served for another.
+    assert page_cache.cached_response(kept, '"v2"', plain) is None
 
 
 def test_with_each_process_its_own_cache_the_state_is_read_from_the_database(
@@ -171,3 +179,116 @@ def test_with_each_process_its_own_cache_the_state_is_read_from_the_database(
     assert page.status_code == 200 and "Changed without a signal" in page.content.decode()
     with django_assert_num_queries(2):  # the same state again: the page from the cache
         client.get("/offers/")
+
+
+# --- The fast path: SessionlessMiddleware answers hits and 304s above the session middleware ----
+
+FAST_PATH = "lga_portal.http.SessionlessMiddleware"
+
+
+def served_by_the_fast_path(response) -> bool:
+    # The session middleware, below the fast path, gives every request it sees a session.
+    return not hasattr(response.wsgi_request, "session")
+
+
+def without_nonce(response) -> tuple[dict, bytes]:
+    headers = {name: re.sub(r"'nonce-[^']+'", "'nonce'", value) for name, value in response.headers.items()}
+    return headers, re.sub(rb'nonce="[^"]*"', b'nonce=""', response.content)
+
+
+@pytest.mark.parametrize("revalidate", [False, True], ids=["hit", "304"])
+@pytest.mark.parametrize("url", [*PUBLIC_PAGES, "/councils/E06000001/", "/councils/?region=north-east"])
+def test_the_fast_path_answers_exactly_as_the_whole_stack_does(client, settings, url, revalidate):
+    settings.SECURE_HSTS_SECONDS = 3600  # HSTS and the other security headers come out on both
+    etag = client.get(url, secure=True)["ETag"]
+    headers = {"if-none-match": etag} if revalidate else {}
+    fast = client.get(url, secure=True, headers=headers)
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != FAST_PATH]
+    full = Client().get(url, secure=True, headers=headers)
+    assert served_by_the_fast_path(fast) and not served_by_the_fast_path(full)
+    assert fast.status_code == full.status_code == (304 if revalidate else 200)
+    assert without_nonce(fast) == without_nonce(full)
+    assert "Strict-Transport-Security" in fast and fast["Vary"] == "Cookie" and fast["ETag"] == etag
+    assert not fast.cookies and not full.cookies
+    if not revalidate:
+        assert f'nonce="{nonce_in_header(fast)}"' in fast.content.decode()
+
+
+def test_a_hit_and_a_304_each_take_one_cache_call(client, monkeypatch, django_assert_num_queries):
+    calls = []
+
+    class Counting:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(cache, name)
+
+    client.get("/offers/?q=coaching")
+    monkeypatch.setattr(page_cache, "cache", Counting())
+    with django_assert_num_queries(0):
+        etag = client.get("/offers/?q=coaching")["ETag"]
+    assert calls == ["get_many"]
+    calls.clear()
+    with django_assert_num_queries(0):
+        assert client.get("/offers/?q=coaching", headers={"if-none-match": etag}).status_code == 304
+    assert calls == ["get_many"]
+
+
+def test_a_signed_in_visitor_or_one_with_a_session_cookie_never_gets_the_fast_path(client, make_user):
+    client.get("/offers/")
+    assert served_by_the_fast_path(client.get("/offers/"))
+    client.cookies["sessionid"] = "not-a-session"
+    assert not served_by_the_fast_path(client.get("/offers/"))
+    client.force_login(make_user("adviser"))
+    page = client.get("/offers/")
+    assert not served_by_the_fast_path(page) and 'action="/accounts/logout/"' in page.content.decode()
+    assert not served_by_the_fast_path(client.get("/offers/", headers={"if-none-match": page.get("ETag", "*")}))
+
+
+def test_a_visitor_with_messages_waiting_never_gets_the_fast_path(client):
+    client.get("/offers/")
+    client.cookies["messages"] = "anything"
+    assert not served_by_the_fast_path(client.get("/offers/"))
+
+
+def test_the_fast_path_comes_after_the_https_redirect(client, settings):
+    client.get("/offers/")
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/offers/")  # a new client loads the middleware with the setting
+    assert response.status_code == 301 and response["Location"] == "https://testserver/offers/"
+
+
+def test_only_gets_and_heads_take_the_fast_path(client):
+    client.get("/offers/")
+    assert served_by_the_fast_path(client.head("/offers/"))
+    assert not served_by_the_fast_path(client.options("/offers/"))
+
+
+def test_a_change_made_in_the_admin_is_served_at_once_by_the_fast_path(client, make_user):
+    before = client.get("/offers/?q=coaching").content.decode()
+    assert served_by_the_fast_path(client.get("/offers/?q=coaching"))
+    editor = Client()
+    editor.force_login(make_user("editor"))
+    offer = Offer.objects.get(slug=COACHING_OFFER)
+    assert editor.post(f"/admin/offers/offer/{offer.pk}/delete/", {"post": "yes"}).status_code == 302
+    after = client.get("/offers/?q=coaching")
+    assert not served_by_the_fast_path(after)  # the version moved on: rendered afresh
+    assert f"/offers/{COACHING_OFFER}/" in before and f"/offers/{COACHING_OFFER}/" not in after.content.decode()
+    assert served_by_the_fast_path(client.get("/offers/?q=coaching"))
+
+
+@conditional_for_anonymous()
+def page_with_a_form(request):
+    template = engines["django"].from_string('<form method="post">{% csrf_token %}</form>')
+    return HttpResponse(template.render({}, request))
+
+
+# This module is the URLconf of the test below: a public page with a form.
+urlpatterns = [path("form/", page_with_a_form)]
+
+
+def test_a_page_with_a_csrf_field_is_never_served_from_the_cache(client, settings):
+    settings.ROOT_URLCONF = __name__
+    for _ in range(3):
+        response = client.get("/form/")
+        assert not served_by_the_fast_path(response)
+        assert b'name="csrfmiddlewaretoken"' in response.content and "csrftoken" in response.cookies

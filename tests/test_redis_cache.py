@@ -7,6 +7,7 @@ otherwise); skipped when it is not running, unless REQUIRE_REDIS=1 (CI), when th
 
 import logging
 import os
+import re
 import socket
 
 import pytest
@@ -59,6 +60,20 @@ def test_pages_and_their_state_are_kept_in_redis(client, redis_cache, django_ass
     assert second.status_code == 200 and second["ETag"] == first["ETag"]
 
 
+def test_a_kept_page_and_its_304_come_from_redis_before_the_session_middleware(
+    client, redis_cache, django_assert_num_queries
+):
+    first = client.get("/offers/?q=coaching")
+    with django_assert_num_queries(0):
+        second = client.get("/offers/?q=coaching")
+        revalidated = client.get("/offers/?q=coaching", headers={"if-none-match": first["ETag"]})
+    assert second.status_code == 200 and revalidated.status_code == 304
+    strip = re.compile(rb'nonce="[^"]*"')
+    assert strip.sub(b"", second.content) == strip.sub(b"", first.content)
+    # The session middleware, below the fast path, gives every request it sees a session.
+    assert not hasattr(second.wsgi_request, "session") and not hasattr(revalidated.wsgi_request, "session")
+
+
 def test_a_save_moves_the_state_in_redis_on(client, redis_cache):
     from offers.models import Offer
 
@@ -68,6 +83,13 @@ def test_a_save_moves_the_state_in_redis_on(client, redis_cache):
     offer.save()
     page = client.get("/offers/?q=coaching", headers={"if-none-match": etag})
     assert page.status_code == 200 and "renamed in Redis" in page.content.decode()
+
+
+def test_each_call_reuses_the_redis_client(redis_cache):
+    # Building a redis-py client per call cost more than a page-cache hit's round trip.
+    assert redis_cache._cache.get_client() is redis_cache._cache.get_client(write=True)
+    redis_cache.set("reused", 1)
+    assert redis_cache.get_many(["reused"]) == {"reused": 1}
 
 
 def test_the_api_throttles_count_in_redis(client, redis_cache):
