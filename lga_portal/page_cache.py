@@ -32,7 +32,8 @@ import hashlib
 import logging
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -116,6 +117,32 @@ def read_state(scopes: Iterable[str]) -> tuple[datetime.datetime, tuple] | None:
     versions = [found[key] for key in keys]
     changed = max(moment for moment, _tag in versions)
     return datetime.datetime.fromtimestamp(changed, tz=datetime.UTC), tuple(tag for _moment, tag in versions)
+
+
+T = TypeVar("T")
+
+# Lookups kept in this process with the version of the scope they were read at:
+# (scope, name) -> (version, value).
+_memo: dict[tuple[str, str], tuple[tuple, object]] = {}
+
+
+def per_version(scope: str, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this process until ``scope``'s version moves on.
+
+    For small reads every request of a kind makes and that change only with what ``scope``
+    versions (the search's synonyms, the catalogue's filter choices): one cache call instead of
+    the queries. Without versions in a shared cache (or while it fails) it is computed every
+    time, as a change made in another process could not be seen.
+    """
+    version = read_state((scope,)) if state_in_cache() else None
+    if version is None:
+        return compute()
+    kept = _memo.get((scope, name))
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    value = compute()
+    _memo[(scope, name)] = (version, value)
+    return value
 
 
 def _address(request: HttpRequest, query_names: Iterable[str] | None) -> str:

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from lga_portal.http import PageState
 from offers.models import Offer, OfferStatus, Publication, Theme
-from offers.search import SEARCH_COUNT_CAP, capped_count, search_settings_state, suggest_spelling
+from offers.search import SEARCH_COUNT_CAP, capped_count, ranked_slice, search_settings_state, suggest_spelling
 
 SORT_RELEVANCE = "relevance"
 SORT_TITLE = "title"
@@ -80,6 +80,22 @@ class CatalogueResults:
     count: int  # no more than SEARCH_COUNT_CAP
     more: bool  # there are more than SEARCH_COUNT_CAP
     corrected: str  # what was searched instead of the words typed, if they found nothing
+
+    @property
+    def pages(self) -> RankedPages:
+        """The offers as a paginator should slice them (see ``RankedPages``)."""
+        return RankedPages(self.offers)
+
+
+class RankedPages:
+    """A searched catalogue list that, sliced for a page, ranks over ids and reads only that page
+    (``offers.search.ranked_slice``); given to the paginator, which only ever slices it."""
+
+    def __init__(self, offers: QuerySet):
+        self.offers = offers
+
+    def __getitem__(self, page: slice) -> QuerySet:
+        return ranked_slice(self.offers, page.start or 0, page.stop)
 
 
 def catalogue_results(*, q: str = "", exact: bool = False, **filters) -> CatalogueResults:
