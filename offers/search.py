@@ -529,8 +529,8 @@ def search_queryset(queryset: QuerySet, q: str, *, extracts: bool = False) -> Qu
     """``queryset`` narrowed to the offers matching ``q``, annotated ``rank``, ``is_recommended``.
 
     With ``extracts``, also ``search_extract``: a short passage with the matched words marked,
-    raw (see ``extract_html``). Two queries (synonyms, best bets) run now; the rest when the
-    queryset is read. A search with no usable words (only punctuation, say) matches nothing.
+    raw (see ``extract_html``). The synonyms and best bets are read now (two queries, unless
+    kept since the catalogue last changed); the rest when the queryset is read. A search with no usable words (only punctuation, say) matches nothing.
     """
     q = " ".join((q or "").split())[:SEARCH_MAX_LENGTH]
     if not q:

@@ -103,8 +103,9 @@ def catalogue_results(*, q: str = "", exact: bool = False, **filters) -> Catalog
 
     Unless ``exact``, a search that finds nothing is tried again with each word that matches no
     offer replaced by the closest word the catalogue uses ("finanse" → "finance"); the
-    correction is kept only if it finds something. Queries: the search's own two, the count;
-    when corrected, two for the suggestion and the search's three again.
+    correction is kept only if it finds something. Queries: the search's own two (none once
+    kept: see ``offers.search.load_synonyms``), the count; when corrected, two for the suggestion
+    and the count again.
     """
     offers = offer_catalogue(q=q, extracts=True, **filters)
     count = capped_count(offers)
