@@ -33,10 +33,13 @@ import hashlib
 import logging
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
@@ -91,15 +94,58 @@ def bump_all() -> None:
 
 
 def _write_versions(scopes: Iterable[str]) -> None:
+    scopes = tuple(scopes)
+    seen = _request_versions.get()
+    if seen:
+        for scope in scopes:
+            seen.pop(scope, None)  # this request changed it: read the new version
     try:
         cache.set_many({_state_key(scope): _new_version() for scope in scopes}, timeout=None)
     except Exception as error:  # any backend's own error: a save must never fail for the cache
         _failures.failed(error)
 
 
+# The versions the current request has read: read once however many times the request asks
+# (the page's ETag, then its lookups kept per version). None outside a request.
+_request_versions: ContextVar[dict[str, tuple] | None] = ContextVar("page_cache_request_versions", default=None)
+
+
+def _request_started(**kwargs) -> None:
+    _request_versions.set({})
+
+
+def _request_finished(**kwargs) -> None:
+    _request_versions.set(None)
+
+
+request_started.connect(_request_started, dispatch_uid="page-cache-request-started")
+request_finished.connect(_request_finished, dispatch_uid="page-cache-request-finished")
+
+
 def read(scopes: Iterable[str], page: str | None = None) -> tuple[tuple[datetime.datetime, tuple] | None, tuple | None]:
     """The versions of ``scopes`` as a ``PageState`` (None if the cache fails) and, when ``page``
-    is a page key, what is kept under it (None if nothing): one cache call for both."""
+    is a page key, what is kept under it (None if nothing): one cache call for both.
+
+    Within a request each scope's version is read from the cache once (a write through ``bump``
+    in the request makes it read again).
+    """
+    scopes = tuple(scopes)
+    seen = _request_versions.get()
+    if seen is not None and all(scope in seen for scope in scopes):
+        versions = [seen[scope] for scope in scopes]
+        kept = read_page(page) if page else None
+    else:
+        versions, kept = _read_versions(scopes, page)
+        if versions is None:
+            return None, None
+        if seen is not None:
+            seen.update(zip(scopes, versions, strict=True))
+    changed = max(moment for moment, _tag in versions)
+    state = (datetime.datetime.fromtimestamp(changed, tz=datetime.UTC), tuple(tag for _moment, tag in versions))
+    return state, kept
+
+
+def _read_versions(scopes: tuple[str, ...], page: str | None) -> tuple[list[tuple] | None, tuple | None]:
     keys = [_state_key(scope) for scope in scopes]
     try:
         found = cache.get_many([*keys, page] if page else keys)
@@ -115,15 +161,39 @@ def read(scopes: Iterable[str], page: str | None = None) -> tuple[tuple[datetime
     if any(key not in found for key in keys):
         return None, None  # a cache that keeps nothing (down, or a dummy)
     _failures.works()
-    versions = [found[key] for key in keys]
-    changed = max(moment for moment, _tag in versions)
-    state = (datetime.datetime.fromtimestamp(changed, tz=datetime.UTC), tuple(tag for _moment, tag in versions))
-    return state, found.get(page) if page else None
+    return [found[key] for key in keys], found.get(page) if page else None
 
 
 def read_state(scopes: Iterable[str]) -> tuple[datetime.datetime, tuple] | None:
     """The versions of ``scopes`` from the cache as a ``PageState``; None if the cache fails."""
     return read(scopes)[0]
+
+
+T = TypeVar("T")
+
+# Lookups kept in this process with the version of the scope they were read at:
+# (scope, name) -> (version, value).
+_memo: dict[tuple[str, str], tuple[tuple, object]] = {}
+
+
+def per_version(scope: str, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this process until ``scope``'s version moves on.
+
+    For small reads every request of a kind makes and that change only with what ``scope``
+    versions (the search's synonyms, the catalogue's filter choices): no query, and no cache
+    call beyond the one that read the version for the page's ETag. Without versions in a shared
+    cache (or while it fails) it is computed every time, as a change made in another process
+    could not be seen.
+    """
+    version = read_state((scope,)) if state_in_cache() else None
+    if version is None:
+        return compute()
+    kept = _memo.get((scope, name))
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    value = compute()
+    _memo[(scope, name)] = (version, value)
+    return value
 
 
 def read_page(key: str) -> tuple | None:

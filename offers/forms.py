@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from django import forms
 
+from lga_portal import page_cache
 from lga_portal.forms import FilterChoiceField, FilterMultipleChoiceField, SearchField
 from offers.models import SEARCH_MAX_LENGTH, Audience, Delivery, Format, OfferStatus, PublicationKind, Theme
 from offers.selectors import SORT_CHOICES, SORT_RELEVANCE
 
 # Query-string names, in the order a link lists them (DESIGN.md's URL contract).
 FILTER_NAMES = ("theme", "audience", "format", "status", "delivery")
+
+
+def _filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """The themes, audiences and formats to filter by: one query each, on short reference tables.
+
+    Kept until the catalogue's version moves on (any edit of them moves it), so a catalogue page
+    need not read them again.
+    """
+    return {
+        "theme": list(Theme.objects.order_by("order", "name").values_list("slug", "name")),
+        "audience": list(Audience.objects.enabled().values_list("slug", "name")),
+        "format": list(Format.objects.enabled().values_list("slug", "name")),
+    }
 
 
 class CatalogueFilterForm(forms.Form):
@@ -27,10 +41,9 @@ class CatalogueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # One query each; the lists are short reference tables.
-        self.fields["theme"].choices = list(Theme.objects.order_by("order", "name").values_list("slug", "name"))
-        self.fields["audience"].choices = list(Audience.objects.enabled().values_list("slug", "name"))
-        self.fields["format"].choices = list(Format.objects.enabled().values_list("slug", "name"))
+        choices = page_cache.per_version(page_cache.CATALOGUE, "catalogue-filter-choices", _filter_choices)
+        for name, field_choices in choices.items():
+            self.fields[name].choices = field_choices
 
     def clean(self):
         data = super().clean()

@@ -27,6 +27,7 @@ from django.db.models import BooleanField, Case, Expression, FloatField, Q, Quer
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from lga_portal import page_cache
 from offers.models import SEARCH_MAX_LENGTH
 from offers.search_models import BestBet, Synonym, ZeroResultSearch, normalize_query, search_words, synonym_edges
 
@@ -270,8 +271,14 @@ def parse(q: str, synonyms: SynonymMap) -> ParsedSearch:
 
 
 def load_synonyms(using: str = "default") -> SynonymMap:
-    """Every synonym, in one query (the table is small: a few hundred rows at most)."""
-    return SynonymMap(Synonym.objects.using(using).groups())
+    """Every synonym (the table is small: a few hundred rows at most).
+
+    Read in one query, then kept until the catalogue's version moves on: staff editing a
+    synonym moves it (``offers/signals.py``), so an edit still works at once.
+    """
+    return page_cache.per_version(
+        page_cache.CATALOGUE, f"synonyms:{using}", lambda: SynonymMap(Synonym.objects.using(using).groups())
+    )
 
 
 # --- the two databases ---------------------------------------------------------------------
@@ -497,19 +504,33 @@ def backend_for(using: str):
 
 
 def best_bets(key: str, using: str = "default") -> list[int]:
-    """The offers pinned to this search, in the staff's order (one query)."""
+    """The offers pinned to this search, in the staff's order.
+
+    Every best bet is read in one query (staff pin a few dozen) and kept until the catalogue's
+    version moves on, as the synonyms are.
+    """
     if not key:
         return []
-    rows = BestBet.objects.using(using).filter(query=key).order_by("order", "id").values_list("offer_id", flat=True)
-    return list(rows)
+    return list(
+        page_cache.per_version(page_cache.CATALOGUE, f"best-bets:{using}", lambda: _all_best_bets(using)).get(key, ())
+    )
+
+
+def _all_best_bets(using: str) -> dict[str, tuple[int, ...]]:
+    pinned: dict[str, list[int]] = {}
+    for query, offer_id in (
+        BestBet.objects.using(using).order_by("query", "order", "id").values_list("query", "offer_id")
+    ):
+        pinned.setdefault(query, []).append(offer_id)
+    return {query: tuple(ids) for query, ids in pinned.items()}
 
 
 def search_queryset(queryset: QuerySet, q: str, *, extracts: bool = False) -> QuerySet:
     """``queryset`` narrowed to the offers matching ``q``, annotated ``rank``, ``is_recommended``.
 
     With ``extracts``, also ``search_extract``: a short passage with the matched words marked,
-    raw (see ``extract_html``). Two queries (synonyms, best bets) run now; the rest when the
-    queryset is read. A search with no usable words (only punctuation, say) matches nothing.
+    raw (see ``extract_html``). The synonyms and best bets are read now (two queries, unless
+    kept since the catalogue last changed); the rest when the queryset is read. A search with no usable words (only punctuation, say) matches nothing.
     """
     q = " ".join((q or "").split())[:SEARCH_MAX_LENGTH]
     if not q:
@@ -531,6 +552,19 @@ def search_queryset(queryset: QuerySet, q: str, *, extracts: bool = False) -> Qu
     if extracts:
         offers = offers.annotate(search_extract=backend.extract(parsed))
     return offers
+
+
+def ranked_slice(offers: QuerySet, bottom: int, top: int) -> QuerySet:
+    """``offers[bottom:top]``, for a search sorted by rank: the page is chosen from ids alone.
+
+    Every match must be ranked to know which come first, but only the page's rows need their
+    columns, theme and extract: the ranking runs over the offers' ids (a narrow sort), and the
+    page's rows are read by those ids, in the same order (the query's ordering, kept). Other
+    querysets are sliced as they are. Still one query.
+    """
+    if "rank" not in offers.query.annotations or offers.query.is_sliced:
+        return offers[bottom:top]
+    return offers.filter(pk__in=offers.values("pk")[bottom:top])
 
 
 def capped_count(queryset: QuerySet, cap: int = SEARCH_COUNT_CAP) -> int:

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from lga_portal.http import PageState
 from offers.models import Offer, OfferStatus, Publication, Theme
-from offers.search import SEARCH_COUNT_CAP, capped_count, search_settings_state, suggest_spelling
+from offers.search import SEARCH_COUNT_CAP, capped_count, ranked_slice, search_settings_state, suggest_spelling
 
 SORT_RELEVANCE = "relevance"
 SORT_TITLE = "title"
@@ -81,14 +81,31 @@ class CatalogueResults:
     more: bool  # there are more than SEARCH_COUNT_CAP
     corrected: str  # what was searched instead of the words typed, if they found nothing
 
+    @property
+    def pages(self) -> RankedPages:
+        """The offers as a paginator should slice them (see ``RankedPages``)."""
+        return RankedPages(self.offers)
+
+
+class RankedPages:
+    """A searched catalogue list that, sliced for a page, ranks over ids and reads only that page
+    (``offers.search.ranked_slice``); given to the paginator, which only ever slices it."""
+
+    def __init__(self, offers: QuerySet):
+        self.offers = offers
+
+    def __getitem__(self, page: slice) -> QuerySet:
+        return ranked_slice(self.offers, page.start or 0, page.stop)
+
 
 def catalogue_results(*, q: str = "", exact: bool = False, **filters) -> CatalogueResults:
     """``offer_catalogue`` with a capped count and, when the words typed find nothing, a correction.
 
     Unless ``exact``, a search that finds nothing is tried again with each word that matches no
     offer replaced by the closest word the catalogue uses ("finanse" → "finance"); the
-    correction is kept only if it finds something. Queries: the search's own two, the count;
-    when corrected, two for the suggestion and the search's three again.
+    correction is kept only if it finds something. Queries: the search's own two (none once
+    kept: see ``offers.search.load_synonyms``), the count; when corrected, two for the suggestion
+    and the count again.
     """
     offers = offer_catalogue(q=q, extracts=True, **filters)
     count = capped_count(offers)

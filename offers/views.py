@@ -42,7 +42,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     if logged:
         zero_result_search_record(query=form.cleaned_data["q"])
     # get_page: a page number past the end shows the last page, a bad one the first.
-    page = CountedPaginator(results.offers, OFFERS_PER_PAGE, count=results.count).get_page(request.GET.get("page"))
+    page = CountedPaginator(results.pages, OFFERS_PER_PAGE, count=results.count).get_page(request.GET.get("page"))
     searched_for = results.corrected or form.cleaned_data["q"]
     response = render(
         request,

@@ -117,6 +117,47 @@ def test_the_version_moves_again_when_the_transaction_commits(django_capture_on_
     assert during != after
 
 
+def test_a_lookup_kept_per_version_is_read_again_once_the_catalogue_changes():
+    reads = []
+
+    def lookup():
+        reads.append(1)
+        return len(reads)
+
+    assert page_cache.per_version(page_cache.CATALOGUE, "test", lookup) == 1
+    assert page_cache.per_version(page_cache.CATALOGUE, "test", lookup) == 1
+    page_cache.bump(page_cache.CATALOGUE)
+    assert page_cache.per_version(page_cache.CATALOGUE, "test", lookup) == 2
+
+
+def test_without_versions_in_a_shared_cache_a_lookup_is_read_every_time(settings):
+    settings.PORTAL = {**settings.PORTAL, "PAGE_STATE_IN_CACHE": False}
+    reads = []
+    for _ in range(2):
+        page_cache.per_version(page_cache.CATALOGUE, "test", lambda: reads.append(1))
+    assert len(reads) == 2
+
+
+def test_a_request_reads_each_version_from_the_cache_once_unless_it_changes_it(monkeypatch):
+    from django.core.cache import cache
+    from django.core.signals import request_finished, request_started
+
+    page_cache.read_state([page_cache.CATALOGUE])  # the version exists
+    calls = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: calls.append(keys) or get_many(keys))
+    request_started.send(sender=None)
+    try:
+        first = page_cache.read_state([page_cache.CATALOGUE])
+        assert page_cache.read_state([page_cache.CATALOGUE]) == first and len(calls) == 1
+        page_cache.bump(page_cache.CATALOGUE)  # this request changed the catalogue
+        assert page_cache.read_state([page_cache.CATALOGUE]) != first and len(calls) == 2
+    finally:
+        request_finished.send(sender=None)
+    page_cache.read_state([page_cache.CATALOGUE])
+    assert len(calls) == 3  # outside a request, every read asks the cache
+
+
 def test_query_string_names_the_page_ignores_share_one_copy(client, django_assert_num_queries):
     client.get("/offers/?theme=leadership")
     with django_assert_num_queries(0):

@@ -435,17 +435,20 @@ def test_the_open_data_is_rate_limited_like_the_rest_of_the_api(api, low_rates, 
 
 
 @pytest.mark.parametrize(
-    "params, queries",
+    "params, queries, again",
     [
-        ({}, 4),  # count, offers with their themes, items, audiences
-        ({"full": "true"}, 5),  # and formats
-        ({"minimal": "true"}, 2),  # count, ids
-        ({"search": "council", "taxonomy_id": TAXONOMIES[2].id}, 6),  # and synonyms, best bets
+        ({}, 4, 4),  # count, offers with their themes, items, audiences
+        ({"full": "true"}, 5, 5),  # and formats
+        ({"minimal": "true"}, 2, 2),  # count, ids
+        # and synonyms, best bets, then kept while the catalogue is unchanged
+        ({"search": "council", "taxonomy_id": TAXONOMIES[2].id}, 6, 4),
     ],
 )
-def test_a_page_of_services_takes_the_same_queries_whatever_its_size(api, django_assert_num_queries, params, queries):
-    for per_page in (2, MAX_PER_PAGE):
-        with django_assert_num_queries(queries):
+def test_a_page_of_services_takes_the_same_queries_whatever_its_size(
+    api, django_assert_num_queries, params, queries, again
+):
+    for per_page, expected in ((2, queries), (MAX_PER_PAGE, again)):
+        with django_assert_num_queries(expected):
             assert api.get("/api/hsds/services", {**params, "per_page": per_page}).status_code == 200
 
 

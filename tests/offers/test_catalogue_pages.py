@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from lga_portal import page_cache
-from offers.models import Audience, Delivery, Format, Offer, OfferItem, OfferStatus, Theme
+from offers import selectors
+from offers.models import Audience, Delivery, Format, Offer, OfferItem, OfferStatus, Synonym, Theme
 from offers.views import OFFERS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -302,12 +303,14 @@ def make_offers(n: int) -> None:
         ("theme=leadership&audience=chief-executives&status=available", 7, 0),
         # A search loads synonyms and best bets (2).
         ("q=generated", 9, 0),
-        # Found nothing, so no page: the suggestion (synonyms, the words that matched nothing,
-        # the closest known words), then the search is logged; it is logged every time, so the
-        # page is rendered every time.
-        ("q=zzqxv", 9 - 3 + 3 + 1, 9 - 3 + 3 + 1),
-        # Corrected: the suggestion (3), then the corrected search (synonyms, best bets, count).
-        ("q=generatd", 9 + 3 + 3, 0),
+        # Found nothing, so no page: the suggestion (the words that matched nothing, the closest
+        # known words; the synonyms are already loaded), then the search is logged; it is logged
+        # every time, so the page is rendered every time, and the second time the filter choices,
+        # synonyms and best bets are still loaded (the catalogue has not changed).
+        ("q=zzqxv", 9 - 3 + 2 + 1, 1 + 2 + 1),
+        # Corrected: the suggestion (2), then the corrected search's count (its synonyms and best
+        # bets are already loaded).
+        ("q=generatd", 9 + 2 + 1, 0),
     ],
 )
 def test_the_catalogue_makes_the_same_number_of_queries_for_10_and_100_offers(
@@ -333,3 +336,34 @@ def test_theme_page_queries_do_not_grow_with_its_offers(client, django_assert_nu
         assert len(response.context["offers"]) == n // 3
         with django_assert_num_queries(0):
             assert without_nonces(client.get(url)) == without_nonces(response)
+
+
+def test_a_search_read_again_reuses_the_filter_choices_synonyms_and_best_bets_until_staff_edit_them(
+    client, settings, django_assert_num_queries
+):
+    settings.PORTAL = {**settings.PORTAL, "PAGE_CACHE_SECONDS": 0}  # every request renders the page
+    make_offers(10)
+    client.get("/offers/?q=generated")
+    # Count, page, audiences, formats: the rest is kept while the catalogue's version stands.
+    with django_assert_num_queries(4):
+        assert len(listed_slugs(client.get("/offers/?q=generated"))) == 10
+    # Staff teach the search a word (and add a theme): both show at once.
+    synonym = Synonym(term="walrus", equivalents="generated")
+    synonym.full_clean()
+    synonym.save()
+    Theme.objects.create(name="Walruses", slug="walruses", summary="Walruses.")
+    with django_assert_num_queries(9):
+        response = client.get("/offers/?q=walrus")
+    assert len(listed_slugs(response)) == 10
+    assert "Walruses" in response.content.decode()
+
+
+def test_every_page_of_a_search_follows_one_ranking(client):
+    make_offers(45)
+    # Statuses weigh in the rank, so the best match is not simply the title order.
+    for status, offset in ((OfferStatus.SUSPENDED, 0), (OfferStatus.COMING_SOON, 1)):
+        Offer.objects.filter(slug__startswith="generated-45-", slug__endswith=str(offset)).update(status=status)
+    page_cache.bump(page_cache.CATALOGUE)
+    ranked = list(selectors.offer_catalogue(q="generated").values_list("slug", flat=True))
+    assert len(ranked) == 45 and ranked != sorted(ranked)
+    assert all_listed_slugs(client, "q=generated") == ranked
