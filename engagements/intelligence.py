@@ -152,24 +152,31 @@ class Need:
 def council_needs(lineage: list[Council]) -> list[Need]:
     """Every theme the lineage raised: open needs first (most recently raised first), then met ones.
 
-    Three queries: the needs, the latest take-up of each theme, and the latest few dates each
-    open need was raised since that take-up (a window per theme, so the rows read stay bounded).
+    Four queries: the needs; their themes with the latest take-up of each; the latest few dates
+    each open need was raised since that take-up (a window per theme, so the rows read stay
+    bounded); the offers last taken up. The first reads only the (council, theme, kind, date)
+    index, and the second is two probes of it per theme, so none visits the lineage's whole history.
     """
     events = ThemeEvent.objects.filter(council_id__in=_ids(lineage))
     raised_rows = list(
         events.filter(kind=ThemeEventKind.RAISED)
         .values("theme_id")
-        .annotate(times=Count("id"), first_on=Min("date"), last_on=Max("date"))
+        .annotate(times=Count("*"), first_on=Min("date"), last_on=Max("date"))
         .order_by()
     )
     if not raised_rows:
         return []
+    # The latest take-up of each theme raised: ordered by date then id, as one row, so its date and
+    # its offer come from the same event.
+    latest = events.filter(kind=ThemeEventKind.TAKEN_UP, theme_id=OuterRef("pk")).order_by("-date", "-id")
+    themes = Theme.objects.filter(pk__in=[row["theme_id"] for row in raised_rows]).annotate(
+        taken_on=Subquery(latest.values("date")[:1]), taken_offer_id=Subquery(latest.values("offer_id")[:1])
+    )
+    themes = {theme.pk: theme for theme in themes}
     latest_take_up = {
-        row["theme_id"]: row
-        for row in events.filter(kind=ThemeEventKind.TAKEN_UP, theme_id__in=[r["theme_id"] for r in raised_rows])
-        .annotate(place=Window(RowNumber(), partition_by=[F("theme_id")], order_by=[F("date").desc(), F("id").desc()]))
-        .filter(place=1)
-        .values("theme_id", "date", "offer_id")
+        pk: {"date": theme.taken_on, "offer_id": theme.taken_offer_id}
+        for pk, theme in themes.items()
+        if theme.taken_on is not None
     }
     # The dates raised after the latest take-up (all of them where nothing was taken up).
     since = Q()
@@ -194,7 +201,6 @@ def council_needs(lineage: list[Council]) -> list[Need]:
         ):
             open_dates.setdefault(row["theme_id"], []).append(row["date"])
             open_times[row["theme_id"]] = row["times"]
-    themes = Theme.objects.in_bulk([row["theme_id"] for row in raised_rows])
     offers = Offer.objects.in_bulk([row["offer_id"] for row in latest_take_up.values()])
     needs = []
     for row in raised_rows:
@@ -281,7 +287,7 @@ def suggestions_for_council(
     similar councils took up in the last year (else the newest); then offers launched in the last
     ``NEW_OFFER_DAYS`` days in a theme the council raised or asked for; then the offers most
     similar councils took up in the last year. An abolished council gets none: its successor
-    does. Pass ``needs`` (from ``council_needs``) to save its three queries; otherwise 3 + 4.
+    does. Pass ``needs`` (from ``council_needs``) to save its four queries; otherwise 4 + 4.
     """
     if council.abolished_on is not None and council.abolished_on <= today:
         return []

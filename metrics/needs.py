@@ -124,18 +124,25 @@ def unmet_needs(start: datetime.date, end: datetime.date, *, by: str | None = No
     }
 
     group_field = {"region": "region__slug", "council_kind": "kind"}.get(by or "")
+    # Read per council and theme (councils × themes, thousands of times): the column names and
+    # the themes' ids are worked out once, outside the loop.
+    columns = [(theme.pk, f"raised_{theme.pk}", f"taken_{theme.pk}") for theme in themes]
     counts: dict[tuple[int, str | None], list[int]] = {}
     for council in councils:
         group = council[group_field] if group_field else None
-        for theme in themes:
-            raised_on = council[f"raised_{theme.pk}"]
+        council_successors = successors.get(council["pk"], [])
+        for theme_id, raised_column, taken_column in columns:
+            raised_on = council[raised_column]
             if raised_on is None:
                 continue
-            taken = [council[f"taken_{theme.pk}"]] + [
-                taken_by_successor.get((s, theme.pk)) for s in successors.get(council["pk"], [])
-            ]
-            met = any(day is not None and day >= raised_on for day in taken)
-            for key in {(theme.pk, None), (theme.pk, group)}:
+            taken = council[taken_column]
+            met = taken is not None and taken >= raised_on
+            if not met and council_successors:
+                met = any(
+                    day is not None and day >= raised_on
+                    for day in (taken_by_successor.get((s, theme_id)) for s in council_successors)
+                )
+            for key in ((theme_id, None), (theme_id, group)) if group is not None else ((theme_id, None),):
                 figures = counts.setdefault(key, [0, 0])
                 figures[0] += 1
                 figures[1] += 0 if met else 1
