@@ -9,6 +9,13 @@ size. The whole file goes in one transaction: if any row is bad, or on a dry run
 kept and the report lists every bad row with its line number and reason. Each row's
 fingerprint is stored in ``Engagement.import_key``, so importing the same file again adds
 nothing (one query per chunk finds the rows imported before).
+
+The monthly summaries are recounted once, after the last chunk, for every council-month the
+file added to (``SUMMARY_GROUPS`` at a time): a recount reads every engagement of its
+council-months, and a file spread over all councils and months touches each of them in chunk
+after chunk, so recounting per chunk read the same engagements again and again (over half the
+time of a large import). Nothing outside the import's transaction sees the summaries in
+between, and what it commits is the same recount.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from engagements.models import (
 )
 from engagements.rows import EXPORT_COLUMNS, IMPORT_COLUMNS
 from engagements.services import ENGAGEMENT_FIELDS, engagement_new, engagement_validate, engagements_bulk_create
-from engagements.summaries import refresh_summaries_for
+from engagements.summaries import Group, group_of, summaries_refresh
 from engagements.theme_events import theme_events_refresh
 from lga_portal import page_cache
 from offers.models import Offer, Theme
@@ -71,6 +78,9 @@ LIST_SEPARATOR = ";"
 PAGE_ROW_LIMIT = 5_000
 PAGE_SIZE_LIMIT = 2 * 1024 * 1024
 CHUNK_ROWS = 1_000
+# Council-months recounted by one ``summaries_refresh`` (its queries list them): a few thousand keep
+# each query's parameters well within SQLite's limit.
+SUMMARY_GROUPS = 4_000
 
 NOT_UTF8 = (
     "The file is not UTF-8 text (line {line}). In your spreadsheet, save it as "
@@ -441,6 +451,7 @@ def _import(reader, report: ImportReport, *, user, row_limit: int | None, progre
             return
     lookups = Lookups()
     occurrences: Counter[str] = Counter()
+    added_to: set[Group] = set()  # the council-months of the engagements written
     chunk: list[tuple[int, dict[str, Any], str]] = []
     for line, cells in records:
         report.rows += 1
@@ -459,16 +470,20 @@ def _import(reader, report: ImportReport, *, user, row_limit: int | None, progre
         occurrences[base] += 1
         chunk.append((line, values, fingerprint(basis, occurrences[base])))
         if len(chunk) >= CHUNK_ROWS:
-            _save(chunk, report, user, write=write)
+            _save(chunk, report, user, write=write, added_to=added_to)
             chunk = []
             if progress:
                 progress(report.rows)
-    _save(chunk, report, user, write=write)
+    _save(chunk, report, user, write=write, added_to=added_to)
     if report.rows == 0:
         report.file_errors.append(NO_ROWS)
+    if write and report.ok:
+        _refresh_summaries(added_to)
 
 
-def _save(chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, user, *, write: bool) -> None:
+def _save(
+    chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, user, *, write: bool, added_to: set[Group]
+) -> None:
     """Validate the chunk's new rows as every engagement write is validated, then save them in bulk.
 
     Rows imported before are recognised by their key, with one query for the chunk. Once any
@@ -497,16 +512,25 @@ def _save(chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, us
         report.created += 1
     if write and report.ok and new:
         _after_bulk_insert(engagements_bulk_create(new, user=user))
+        added_to.update(group_of(engagement.council_id, engagement.date) for engagement, _ in new)
 
 
 def _after_bulk_insert(engagement_ids: list[int]) -> None:
-    """Bring the tables derived from engagements into step with those just inserted in bulk,
-    which the per-engagement services would otherwise have kept true: one call per chunk, with
-    the ids of the chunk's new engagements (in the import's transaction). Saves in bulk send no
-    signals, so the public pages' take-up is marked changed here too."""
+    """Bring the theme events into step with the engagements just inserted in bulk, which the
+    per-engagement services would otherwise have kept true: one call per chunk, with the ids of
+    the chunk's new engagements (in the import's transaction). Saves in bulk send no signals, so
+    the public pages' take-up is marked changed here too."""
     theme_events_refresh(engagement_ids=engagement_ids)
-    refresh_summaries_for(engagement_ids)
     page_cache.bump(page_cache.ENGAGEMENTS)
+
+
+def _refresh_summaries(groups: set[Group]) -> None:
+    """Recount the monthly summaries of the council-months the import added to, each once, in
+    batches of ``SUMMARY_GROUPS`` taken in council order, so that the councils are locked in the
+    same order as every other recount locks them."""
+    ordered = sorted(groups)
+    for start in range(0, len(ordered), SUMMARY_GROUPS):
+        summaries_refresh(ordered[start : start + SUMMARY_GROUPS])
 
 
 EXAMPLE_ROW = {
