@@ -154,9 +154,30 @@ def test_the_queries_per_chunk_are_fixed_whatever_its_size(alice, catalogue, mon
     # themes) its rows and their history; the theme events (a delete and two inserts); and the
     # savepoints of the bulk write and of the theme events. The monthly summaries are recounted
     # once for the file, after the last chunk (a lock on the councils, then six queries).
-    assert per_chunk == 1 + 2 + 6 + 3 + 4
+    # PostgreSQL takes the chunk's ids from the sequence first, then writes the rows with COPY.
+    reserve_ids = 1 if connection.vendor == "postgresql" else 0
+    assert per_chunk == 1 + 2 + 6 + 3 + 4 + reserve_ids
     # A dry run reads the rows seen before and nothing else.
     monkeypatch.setattr(imports, "CHUNK_ROWS", 5)
     dry_two = _queries(HEADER + "".join(rows(10, offers, themes)).replace("Row", "Dry"), dry_run=True)
     dry_three = _queries(HEADER + "".join(rows(15, offers, themes)).replace("Row", "Dry"), dry_run=True)
     assert dry_three - dry_two == 1
+
+
+def test_values_are_stored_as_written_whatever_their_characters(alice):
+    """Tabs, line breaks and backslashes in a value, empty and missing values: stored as read."""
+    text = HEADER + (
+        'E06000001,2024-03-04,call,phone,,,,,"Tab\there, back\\slash\nnext line\r\nand \\N",,,,,\n'
+        "E06000002,2024-03-05,visit,in person,,,,,,Only a note,2024-03-06,yes,1.25,planned\n"
+    )
+    assert run(text, user=alice).imported == 2
+    first, second = Engagement.objects.order_by("date")
+    assert first.summary == "Tab\there, back\\slash\nnext line\r\nand \\N" and first.private_notes == ""
+    assert first.hours is None and first.follow_up_on is None and first.follow_up_done is False
+    assert first.created_at is not None and first.modified_at is not None and first.version == 1
+    assert second.summary == "" and second.private_notes == "Only a note" and str(second.hours) == "1.25"
+    assert second.follow_up_done is True and second.status == "planned" and second.kind == "visit"
+    # The history records the row as stored.
+    assert [(h.summary, h.modified_at) for h in Engagement.history.filter(id=first.pk)] == [
+        (first.summary, first.modified_at)
+    ]
