@@ -218,10 +218,20 @@ class Lookups:
 
 
 def _clean(value: str) -> str:
-    return FORMULA_GUARD.sub("", value.strip())
+    value = value.strip()
+    return FORMULA_GUARD.sub("", value) if value.startswith("'") else value
 
 
 def _date(value: str) -> datetime.date:
+    # The usual form, read without strptime (which costs more than the rest of a row): what it
+    # cannot read is left to the formats below, as before.
+    if len(value) == 10 and value[4] == value[7] == "-" and value.isascii():
+        year, month, day = value[:4], value[5:7], value[8:]
+        if year.isdigit() and month.isdigit() and day.isdigit():
+            try:
+                return datetime.date(int(year), int(month), int(day))
+            except ValueError:
+                pass
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date, no time
@@ -338,12 +348,8 @@ def _rule_problems(values: dict[str, Any], problems: list[tuple[str, str]]) -> l
     return []
 
 
-def fingerprint(values: dict[str, Any], occurrence: int) -> str:
-    """A stable key for a parsed row: the same row in the same file gives the same key.
-
-    ``occurrence`` tells apart rows that are identical within one file (two calls
-    logged the same way on one day), so they are both kept, once.
-    """
+def _fingerprint_basis(values: dict[str, Any]) -> str:
+    """What the fingerprint of a parsed row is made from (``_key``): the same row gives the same text."""
     parts = []
     for column in FINGERPRINT_COLUMNS:
         value = values.get(column)
@@ -352,8 +358,16 @@ def fingerprint(values: dict[str, Any], occurrence: int) -> str:
         elif hasattr(value, "pk"):
             value = value.pk
         parts.append(f"{column}={'' if value is None else value}")
-    parts.append(f"occurrence={occurrence}")
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return "\x1f".join(parts)
+
+
+def _key(basis: str, occurrence: int) -> str:
+    """A stable key for a parsed row: the same row in the same file gives the same key.
+
+    ``occurrence`` tells apart rows that are identical within one file (two calls
+    logged the same way on one day), so they are both kept, once.
+    """
+    return hashlib.sha256(f"{basis}\x1foccurrence={occurrence}".encode()).hexdigest()
 
 
 def _service_errors(error: ValidationError) -> list[tuple[str, str]]:
@@ -452,6 +466,7 @@ def _import(reader, report: ImportReport, *, user, row_limit: int | None, progre
     lookups = Lookups()
     occurrences: Counter[str] = Counter()
     added_to: set[Group] = set()  # the council-months of the engagements written
+    adviser = header.index("adviser") if "adviser" in header else None
     chunk: list[tuple[int, dict[str, Any], str]] = []
     for line, cells in records:
         report.rows += 1
@@ -465,10 +480,9 @@ def _import(reader, report: ImportReport, *, user, row_limit: int | None, progre
             continue
         # The adviser as written, not as defaulted from the council: a later change of a
         # council's adviser must not make an old file look new.
-        basis = {**values, "adviser": _clean(cells[header.index("adviser")]).lower() if "adviser" in header else ""}
-        base = fingerprint(basis, 0)
-        occurrences[base] += 1
-        chunk.append((line, values, fingerprint(basis, occurrences[base])))
+        basis = _fingerprint_basis({**values, "adviser": _clean(cells[adviser]).lower() if adviser is not None else ""})
+        occurrences[basis] += 1
+        chunk.append((line, values, _key(basis, occurrences[basis])))
         if len(chunk) >= CHUNK_ROWS:
             _save(chunk, report, user, write=write, added_to=added_to)
             chunk = []
