@@ -7,7 +7,8 @@ The import: a generated CSV of ``--rows`` good rows (every column, links of ever
 through ``manage.py import_engagements`` with production settings: first a variant with one bad
 row in the middle (it must name that row and import nothing), then the clean file (every row
 imported), then the same file again (it must add nothing). Each of ``--runs`` runs uses a file
-of its own; the rows imported are removed at the end unless ``--keep``. The peak memory is that
+of its own; the rows imported are removed at the end (their council-months' summaries
+recounted) unless ``--keep``. The peak memory is that
 of the command's process.
 
 The export: the workspace export and the API's CSV of every engagement the database holds,
