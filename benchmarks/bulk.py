@@ -7,7 +7,8 @@ The import: a generated CSV of ``--rows`` good rows (every column, links of ever
 through ``manage.py import_engagements`` with production settings: first a variant with one bad
 row in the middle (it must name that row and import nothing), then the clean file (every row
 imported), then the same file again (it must add nothing). Each of ``--runs`` runs uses a file
-of its own; the rows imported are removed at the end unless ``--keep``. The peak memory is that
+of its own; the rows imported are removed at the end (their council-months' summaries
+recounted) unless ``--keep``. The peak memory is that
 of the command's process.
 
 The export: the workspace export and the API's CSV of every engagement the database holds,
@@ -72,10 +73,13 @@ print(",".join(Theme.objects.order_by("slug").values_list("slug", flat=True)))
 """
 
 # Removes the benchmark's imported engagements with everything written for them (links, history,
-# theme events), in a few statements.
+# theme events), in a few statements, then recounts the monthly summaries of their council-months.
 CLEAN = """
 from django.db import connection
 from engagements.models import Engagement
+from engagements.summaries import group_of, summaries_refresh
+groups = {{group_of(council, day) for council, day in
+          Engagement.objects.filter(summary__startswith={tag!r}).values_list("council_id", "date").distinct()}}
 ids = "SELECT id FROM engagements_engagement WHERE summary LIKE %s"
 tables = [
     "engagements_themeevent", "engagements_engagement_roles", "engagements_engagement_offers",
@@ -87,7 +91,9 @@ with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {{table}} WHERE engagement_id IN ({{ids}})", [{tag!r} + "%"])
     cursor.execute(f"DELETE FROM engagements_historicalengagement WHERE id IN ({{ids}})", [{tag!r} + "%"])
     cursor.execute(f"DELETE FROM engagements_engagement WHERE id IN ({{ids}})", [{tag!r} + "%"])
-    print(cursor.rowcount)
+    removed = cursor.rowcount
+summaries_refresh(groups)
+print(removed)
 """
 
 

@@ -9,6 +9,13 @@ size. The whole file goes in one transaction: if any row is bad, or on a dry run
 kept and the report lists every bad row with its line number and reason. Each row's
 fingerprint is stored in ``Engagement.import_key``, so importing the same file again adds
 nothing (one query per chunk finds the rows imported before).
+
+The monthly summaries are recounted once, after the last chunk, for every council-month the
+file added to (``SUMMARY_GROUPS`` at a time): a recount reads every engagement of its
+council-months, and a file spread over all councils and months touches each of them in chunk
+after chunk, so recounting per chunk read the same engagements again and again (over half the
+time of a large import). Nothing outside the import's transaction sees the summaries in
+between, and what it commits is the same recount.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from engagements.models import (
 )
 from engagements.rows import EXPORT_COLUMNS, IMPORT_COLUMNS
 from engagements.services import ENGAGEMENT_FIELDS, engagement_new, engagement_validate, engagements_bulk_create
-from engagements.summaries import refresh_summaries_for
+from engagements.summaries import Group, group_of, summaries_refresh
 from engagements.theme_events import theme_events_refresh
 from lga_portal import page_cache
 from offers.models import Offer, Theme
@@ -71,6 +78,9 @@ LIST_SEPARATOR = ";"
 PAGE_ROW_LIMIT = 5_000
 PAGE_SIZE_LIMIT = 2 * 1024 * 1024
 CHUNK_ROWS = 1_000
+# Council-months recounted by one ``summaries_refresh`` (its queries list them): a few thousand keep
+# each query's parameters well within SQLite's limit.
+SUMMARY_GROUPS = 4_000
 
 NOT_UTF8 = (
     "The file is not UTF-8 text (line {line}). In your spreadsheet, save it as "
@@ -208,10 +218,20 @@ class Lookups:
 
 
 def _clean(value: str) -> str:
-    return FORMULA_GUARD.sub("", value.strip())
+    value = value.strip()
+    return FORMULA_GUARD.sub("", value) if value.startswith("'") else value
 
 
 def _date(value: str) -> datetime.date:
+    # The usual form, read without strptime (which costs more than the rest of a row): what it
+    # cannot read is left to the formats below, as before.
+    if len(value) == 10 and value[4] == value[7] == "-" and value.isascii():
+        year, month, day = value[:4], value[5:7], value[8:]
+        if year.isdigit() and month.isdigit() and day.isdigit():
+            try:
+                return datetime.date(int(year), int(month), int(day))
+            except ValueError:
+                pass
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date, no time
@@ -328,12 +348,8 @@ def _rule_problems(values: dict[str, Any], problems: list[tuple[str, str]]) -> l
     return []
 
 
-def fingerprint(values: dict[str, Any], occurrence: int) -> str:
-    """A stable key for a parsed row: the same row in the same file gives the same key.
-
-    ``occurrence`` tells apart rows that are identical within one file (two calls
-    logged the same way on one day), so they are both kept, once.
-    """
+def _fingerprint_basis(values: dict[str, Any]) -> str:
+    """What the fingerprint of a parsed row is made from (``_key``): the same row gives the same text."""
     parts = []
     for column in FINGERPRINT_COLUMNS:
         value = values.get(column)
@@ -342,8 +358,16 @@ def fingerprint(values: dict[str, Any], occurrence: int) -> str:
         elif hasattr(value, "pk"):
             value = value.pk
         parts.append(f"{column}={'' if value is None else value}")
-    parts.append(f"occurrence={occurrence}")
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return "\x1f".join(parts)
+
+
+def _key(basis: str, occurrence: int) -> str:
+    """A stable key for a parsed row: the same row in the same file gives the same key.
+
+    ``occurrence`` tells apart rows that are identical within one file (two calls
+    logged the same way on one day), so they are both kept, once.
+    """
+    return hashlib.sha256(f"{basis}\x1foccurrence={occurrence}".encode()).hexdigest()
 
 
 def _service_errors(error: ValidationError) -> list[tuple[str, str]]:
@@ -441,6 +465,8 @@ def _import(reader, report: ImportReport, *, user, row_limit: int | None, progre
             return
     lookups = Lookups()
     occurrences: Counter[str] = Counter()
+    added_to: set[Group] = set()  # the council-months of the engagements written
+    adviser = header.index("adviser") if "adviser" in header else None
     chunk: list[tuple[int, dict[str, Any], str]] = []
     for line, cells in records:
         report.rows += 1
@@ -454,21 +480,24 @@ def _import(reader, report: ImportReport, *, user, row_limit: int | None, progre
             continue
         # The adviser as written, not as defaulted from the council: a later change of a
         # council's adviser must not make an old file look new.
-        basis = {**values, "adviser": _clean(cells[header.index("adviser")]).lower() if "adviser" in header else ""}
-        base = fingerprint(basis, 0)
-        occurrences[base] += 1
-        chunk.append((line, values, fingerprint(basis, occurrences[base])))
+        basis = _fingerprint_basis({**values, "adviser": _clean(cells[adviser]).lower() if adviser is not None else ""})
+        occurrences[basis] += 1
+        chunk.append((line, values, _key(basis, occurrences[basis])))
         if len(chunk) >= CHUNK_ROWS:
-            _save(chunk, report, user, write=write)
+            _save(chunk, report, user, write=write, added_to=added_to)
             chunk = []
             if progress:
                 progress(report.rows)
-    _save(chunk, report, user, write=write)
+    _save(chunk, report, user, write=write, added_to=added_to)
     if report.rows == 0:
         report.file_errors.append(NO_ROWS)
+    if write and report.ok:
+        _refresh_summaries(added_to)
 
 
-def _save(chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, user, *, write: bool) -> None:
+def _save(
+    chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, user, *, write: bool, added_to: set[Group]
+) -> None:
     """Validate the chunk's new rows as every engagement write is validated, then save them in bulk.
 
     Rows imported before are recognised by their key, with one query for the chunk. Once any
@@ -497,16 +526,25 @@ def _save(chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, us
         report.created += 1
     if write and report.ok and new:
         _after_bulk_insert(engagements_bulk_create(new, user=user))
+        added_to.update(group_of(engagement.council_id, engagement.date) for engagement, _ in new)
 
 
 def _after_bulk_insert(engagement_ids: list[int]) -> None:
-    """Bring the tables derived from engagements into step with those just inserted in bulk,
-    which the per-engagement services would otherwise have kept true: one call per chunk, with
-    the ids of the chunk's new engagements (in the import's transaction). Saves in bulk send no
-    signals, so the public pages' take-up is marked changed here too."""
+    """Bring the theme events into step with the engagements just inserted in bulk, which the
+    per-engagement services would otherwise have kept true: one call per chunk, with the ids of
+    the chunk's new engagements (in the import's transaction). Saves in bulk send no signals, so
+    the public pages' take-up is marked changed here too."""
     theme_events_refresh(engagement_ids=engagement_ids)
-    refresh_summaries_for(engagement_ids)
     page_cache.bump(page_cache.ENGAGEMENTS)
+
+
+def _refresh_summaries(groups: set[Group]) -> None:
+    """Recount the monthly summaries of the council-months the import added to, each once, in
+    batches of ``SUMMARY_GROUPS`` taken in council order, so that the councils are locked in the
+    same order as every other recount locks them."""
+    ordered = sorted(groups)
+    for start in range(0, len(ordered), SUMMARY_GROUPS):
+        summaries_refresh(ordered[start : start + SUMMARY_GROUPS])
 
 
 EXAMPLE_ROW = {

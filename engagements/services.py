@@ -5,8 +5,10 @@ all go through these functions, so they validate and record history the same way
 from __future__ import annotations
 
 import datetime
+import io
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -192,6 +194,69 @@ def _insert_values(model, columns: list[str], rows: list[tuple]) -> None:
 # Well under SQLite's limit of parameters in one statement (32,766 by default since 3.32).
 _VALUES_PER_INSERT = 30_000
 
+# COPY's text format: a backslash, a tab or a line break inside a value is escaped; \N is NULL.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    raise TypeError(f"No COPY text for {type(value).__name__}")
+
+
+def _copy_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    """``COPY model (columns) FROM STDIN`` (PostgreSQL): the fastest way to store many rows, with
+    no statement to build and no parameters to adapt (Django logs it with the queries)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"COPY {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) FROM STDIN"
+    data = io.StringIO("".join("\t".join(map(_copy_value, row)) + "\n" for row in rows))
+    with connection.cursor() as cursor:
+        cursor.copy_expert(sql, data)
+
+
+def _insert_links(through, columns: list[str], rows: list[tuple]) -> None:
+    if connection.vendor == "postgresql":
+        _copy_rows(through, columns, rows)
+    else:
+        _insert_values(through, columns, rows)
+
+
+def _insert_engagements(engagements: list[Engagement]) -> list[Engagement]:
+    """Store new engagements, setting their ids, as ``bulk_create`` does. On PostgreSQL the ids
+    are taken from the table's sequence in one query and the rows written with COPY: Django's
+    ``bulk_create`` builds and adapts every value of every row in Python, most of the CPU time of
+    a large import."""
+    if connection.vendor != "postgresql":
+        return Engagement.objects.bulk_create(engagements)
+    meta = Engagement._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(engagements)],
+        )
+        ids = sorted(row[0] for row in cursor.fetchall())
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    # As bulk_create: the fields that set themselves on a save (the times) set on each row.
+    stamped = [field for field in fields if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)]
+    for engagement, pk in zip(engagements, ids, strict=True):
+        engagement.pk = pk
+        for field in stamped:
+            field.pre_save(engagement, add=True)
+        engagement._state.adding = False
+        engagement._state.db = connection.alias
+    columns = [meta.pk.column, *(field.column for field in fields)]
+    attnames = [meta.pk.attname, *(field.attname for field in fields)]
+    _copy_rows(Engagement, columns, [tuple(getattr(e, name) for name in attnames) for e in engagements])
+    return engagements
+
 
 def _record_history(engagement_ids: list[int], author) -> None:
     """One "created" history record for each of these new engagements, copied from the rows just
@@ -242,7 +307,7 @@ def engagements_bulk_create(new: list[tuple[Engagement, dict[str, list]]], *, us
     if not new:
         return []
     author = user if user is not None and getattr(user, "is_authenticated", False) else None
-    engagements = Engagement.objects.bulk_create([engagement for engagement, _ in new])
+    engagements = _insert_engagements([engagement for engagement, _ in new])
     ids = [engagement.pk for engagement in engagements]
     _record_history(ids, author)
     for name in ENGAGEMENT_M2M:
@@ -254,7 +319,7 @@ def engagements_bulk_create(new: list[tuple[Engagement, dict[str, list]]], *, us
             for related in m2m.get(name) or ()
         ]
         if links:
-            _insert_values(field.remote_field.through, [source, target], links)
+            _insert_links(field.remote_field.through, [source, target], links)
             _record_links_history(name, ids)
     return ids
 

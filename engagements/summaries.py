@@ -7,11 +7,12 @@ or delete an engagement they recount the council-months it was in before and aft
 they cannot drift the way an adjusted running total could. An offer moved to another theme
 recounts the months of every engagement that took it up (``engagements.signals``).
 
-Writes that go around the services — bulk loads (the demo data, ``generate_load_data``, a bulk
-CSV import), ``QuerySet.update()`` — call ``refresh_summaries_for(engagement_ids)`` with the
-engagements they wrote or changed (in their new state; for engagements moved to another council or
-month, also ``summaries_refresh`` with the old council-months), or ``summaries_rebuild()``, or run
-``manage.py rebuild_summaries``; ``rebuild_summaries --check`` says whether they are in step.
+Writes that go around the services — bulk loads (the demo data, ``generate_load_data``),
+``QuerySet.update()`` — call ``refresh_summaries_for(engagement_ids)`` with the engagements they
+wrote or changed (in their new state; for engagements moved to another council or month, also
+``summaries_refresh`` with the old council-months), or ``summaries_rebuild()``, or run
+``manage.py rebuild_summaries``; ``rebuild_summaries --check`` says whether they are in step. The
+bulk CSV import calls ``summaries_refresh`` once with every council-month it added to.
 
 A period that does not start and end on month boundaries is read as its whole months from the
 summaries and its part-months from the engagements (``month_split``), so every figure is the
