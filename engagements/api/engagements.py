@@ -113,14 +113,9 @@ class EngagementSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.user if request is not None else None
 
-    def _with_address(self, table: Iterable[dict]) -> Iterator[dict]:
-        address = self.fields["url"].addresses(self.context.get("request"))
-        for row in table:
-            yield {name: address(row["id"]) if name == "url" else row[name] for name in rows.API_COLUMNS}
-
     def represent(self, values: Iterable[dict]) -> list[dict]:
         """The API's representation of rows of ``rows.projection()`` (a page of them): three queries."""
-        return list(self._with_address(rows.complete(list(values))))
+        return rows.complete(list(values), address=self.fields["url"].addresses(self.context.get("request")))
 
     def csv_table(self, engagements: QuerySet) -> Iterator[list[str]]:
         """The CSV of ``engagements``: its header, then each engagement's cells (the JSON's values,
