@@ -394,10 +394,11 @@ def main() -> None:
             share = rate / bare_rate if bare_rate else None
             results["throughput"][name] = {"requests_per_second": round(rate, 1), "share_of_bare": round(share, 4)}
             print(f"throughput {name:<60} {rate:8.1f} req/s {share:7.1%} of bare ({clients} clients)", flush=True)
-    if not (args.skip_exports or args.throughput_only):
+    exports = [e for e in EXPORTS if not args.only or any(part in e["name"] for part in args.only)]
+    if exports and not (args.skip_exports or args.throughput_only):
         # One worker, so the memory sampled is the one streaming the export.
         with gunicorn(env, workers=1) as (base, master):
-            for export in EXPORTS:
+            for export in exports:
                 session = Session(base, token=token) if export["user"] == "bench-analyst" else Session(base)
                 if export["user"] != "bench-analyst":
                     session.login(export["user"], PASSWORD)

@@ -70,7 +70,13 @@ def csv_lines(rows: Iterable[Sequence[object]], *, chunk_size: int = CHUNK_BYTES
 
 def csv_download(rows: Iterable[Sequence[object]], filename: str) -> StreamingHttpResponse:
     """A streamed CSV attachment of ``rows`` (the header first), in pieces of about 64 KB."""
-    response = StreamingHttpResponse((text.encode("utf-8") for text in csv_lines(rows)), content_type=CONTENT_TYPE)
+    return csv_text_download(csv_lines(rows), filename)
+
+
+def csv_text_download(pieces: Iterable[str], filename: str) -> StreamingHttpResponse:
+    """A streamed CSV attachment of text already written as ``csv_lines`` writes it (the byte-order
+    mark first), for exports whose lines are made elsewhere (by the database)."""
+    response = StreamingHttpResponse((text.encode("utf-8") for text in pieces), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -39,7 +39,7 @@ from lga_portal.api.fields import LinkField
 from lga_portal.api.pagination import KeysetPageNumberPagination, ModifiedCursorPagination, Projected, check_paging
 from lga_portal.api.schema import ConflictSerializer
 from lga_portal.api.views import ModelViewSet
-from lga_portal.csv_export import csv_download
+from lga_portal.csv_export import csv_text_download
 from offers.models import Offer, Theme
 
 # Long enough for any real note; refuses pasted documents before they reach the database.
@@ -113,20 +113,15 @@ class EngagementSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.user if request is not None else None
 
-    def _with_address(self, table: Iterable[dict]) -> Iterator[dict]:
-        address = self.fields["url"].addresses(self.context.get("request"))
-        for row in table:
-            yield {name: address(row["id"]) if name == "url" else row[name] for name in rows.API_COLUMNS}
-
     def represent(self, values: Iterable[dict]) -> list[dict]:
         """The API's representation of rows of ``rows.projection()`` (a page of them): three queries."""
-        return list(self._with_address(rows.complete(list(values))))
+        return rows.complete(list(values), address=self.fields["url"].addresses(self.context.get("request")))
 
-    def csv_table(self, engagements: QuerySet) -> Iterator[list[str]]:
+    def csv_text(self, engagements: QuerySet) -> Iterator[str]:
         """The CSV of ``engagements``: its header, then each engagement's cells (the JSON's values,
-        made straight into cells: the rows are flat, so there is nothing to flatten)."""
+        made straight into cells: the rows are flat, so there is nothing to flatten), as text."""
         address = self.fields["url"].addresses(self.context.get("request"))
-        return rows.csv_table(engagements, self._reader(), rows.API_COLUMNS, address=address)
+        return rows.csv_text(engagements, self._reader(), rows.API_COLUMNS, address=address)
 
     def validate_adviser(self, adviser):
         user = self.context["request"].user
@@ -231,7 +226,7 @@ class EngagementViewSet(ModelViewSet):
 
     def csv_response(self, queryset):
         check_paging(self.request)
-        return csv_download(self.get_serializer().csv_table(queryset), self.csv_filename())
+        return csv_text_download(self.get_serializer().csv_text(queryset), self.csv_filename())
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -25,7 +25,7 @@ from engagements.forms import (
 from engagements.history import engagement_history
 from engagements.models import Channel, Council, Engagement, EngagementKind
 from engagements.workspace.access import paginate, workspace_view
-from lga_portal.csv_export import csv_download
+from lga_portal.csv_export import csv_text_download
 from lga_portal.http import url_with_query
 
 ENGAGEMENTS_PER_PAGE = 25
@@ -59,8 +59,8 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
 def engagement_export(request: HttpRequest) -> HttpResponse:
     """The engagements of the list, filtered as on screen, as a streamed CSV file."""
     engagements = _listed(request).qs
-    return csv_download(
-        rows.export_table(engagements, request.user), f"engagements-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_text_download(
+        rows.export_text(engagements, request.user), f"engagements-{timezone.localdate():%Y-%m-%d}.csv"
     )
 
 

@@ -305,7 +305,15 @@ class KeysetPageNumberPagination(PageNumberPagination):
                 self.has_previous = self.count > size
             else:
                 start = (number - 1) * size
-                rows = list(projected.project(queryset.order_by(*forwards))[start : start + size + 1])
+                ordered = queryset.order_by(*forwards)
+                if start:
+                    # A deferred join: the page's ids first, skipping ``start`` entries of the ordering's
+                    # index (an index-only scan), then the rows of those ids alone, so that a deep page
+                    # costs skipping index entries rather than reading and joining every row before it.
+                    ids = ordered.values("pk")[start : start + size + 1]
+                    rows = list(projected.project(queryset.filter(pk__in=ids).order_by(*forwards)))
+                else:  # nothing to skip: the first rows of the index, joined as they are read
+                    rows = list(projected.project(ordered)[: size + 1])
                 if not rows and number > 1:
                     if self.count_exact:
                         raise NotFound(PAGE_NOT_FOUND.format(page=number, last=self.pages))

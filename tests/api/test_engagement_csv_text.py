@@ -1,0 +1,113 @@
+"""On PostgreSQL the database writes the exports' CSV lines; they must be the bytes the Python
+cells give (csv.writer over rows.csv_table), whatever the values hold."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from engagements import rows
+from engagements.models import ContactRole, Engagement, EngagementStatus
+from engagements.services import engagement_archive
+from lga_portal.csv_export import csv_lines
+from offers.models import Offer, Theme
+from tests.factories import EngagementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def address(pk) -> str:
+    return f"http://testserver/api/v1/engagements/{pk}/"
+
+
+AWKWARD = [
+    "plain words",
+    "a, comma",
+    'a "quoted" word',
+    "two\nlines",
+    "carriage\r\nreturn",
+    "=SUM(A1)",
+    "+44 20 7664 3000",
+    "-7",
+    "-1e5",
+    "- a dash",
+    "@mention",
+    "\tTabbed",
+    "\t7",
+    "\rreturn first",
+    "Ünïcødé — “curly” ‘quotes’, emoji 🎉",
+    "",
+    " leading space",
+    "NaN",
+    "-inf",
+    '"=quoted formula", with comma',
+]
+
+
+@pytest.fixture
+def awkward(advisers, manager):
+    """An engagement per awkward text, in the summary and the notes, with and without links,
+    hours and follow-ups, at moments with and without microseconds, in and out of summer time."""
+    pat, sam = advisers
+    offers = list(Offer.objects.order_by("-id")[:2])
+    themes = list(Theme.objects.order_by("-order")[:2])
+    roles = list(ContactRole.objects.order_by("-name")[:2])
+    made = []
+    for n, text in enumerate(AWKWARD):
+        made.append(
+            EngagementFactory(
+                adviser=pat if n % 2 else sam,
+                date=datetime.date(2020, 1, 1) + datetime.timedelta(days=40 * n),
+                summary=text,
+                private_notes=AWKWARD[-1 - n],
+                offers=offers if n % 3 == 0 else [],
+                themes=themes[: n % 3],
+                roles=roles if n % 4 == 0 else [],
+                hours=[None, Decimal("1.5"), Decimal("0"), Decimal("12.25")][n % 4],
+                follow_up_on=datetime.date(2026, 1, 1) if n % 5 == 0 else None,
+                status=EngagementStatus.PLANNED if n % 6 == 0 else EngagementStatus.COMPLETED,
+            )
+        )
+    summer = datetime.datetime(2024, 7, 1, 9, 30, tzinfo=datetime.UTC)
+    winter = datetime.datetime(2024, 1, 2, 23, 59, 59, 123456, tzinfo=datetime.UTC)
+    for n, engagement in enumerate(made):
+        Engagement.objects.filter(pk=engagement.pk).update(
+            created_at=summer if n % 2 else winter, modified_at=winter + datetime.timedelta(microseconds=n)
+        )
+    engagement_archive(engagement=made[-1], user=manager)
+    return made
+
+
+def _python(queryset, user, names, address=None) -> str:
+    return "".join(csv_lines(rows.csv_table(queryset, user, names, address=address)))
+
+
+def _text(queryset, user, names, address=None) -> str:
+    return "".join(rows.csv_text(queryset, user, names, address=address))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database writes the lines on PostgreSQL only")
+@pytest.mark.parametrize("who", ["analyst", "pat", "manager"])
+def test_the_databases_lines_are_the_python_cells_byte_for_byte(analyst, manager, advisers, awkward, who):
+    user = {"analyst": analyst, "pat": advisers[0].user, "manager": manager}[who]
+    assert rows._database_lines(Engagement.objects.all(), user, rows.EXPORT_COLUMNS, None, 2) is not None
+    for queryset in (Engagement.objects.live(), Engagement.objects.order_by("modified_at", "pk")):
+        export = _text(queryset, user, rows.EXPORT_COLUMNS)
+        assert export == _python(queryset, user, rows.EXPORT_COLUMNS)
+        assert "'=SUM(A1)" in export and "Ünïcødé" in export
+        api = _text(queryset, user, rows.API_COLUMNS, address=address)
+        assert api == _python(queryset, user, rows.API_COLUMNS, address=address)
+    assert _text(Engagement.objects.none(), user, rows.API_COLUMNS) == _python(
+        Engagement.objects.none(), user, rows.API_COLUMNS
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database writes the lines on PostgreSQL only")
+def test_the_databases_moments_are_in_the_portals_time_zone_whatever_the_zone(manager, awkward):
+    for zone in ("UTC", "America/St_Johns", "Asia/Kolkata", "Europe/London"):
+        with timezone.override(zone):
+            assert _text(Engagement.objects.all(), manager, rows.API_COLUMNS, address) == _python(
+                Engagement.objects.all(), manager, rows.API_COLUMNS, address
+            )
