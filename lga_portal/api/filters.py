@@ -10,6 +10,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django_filters.conf import settings as filter_settings
 from django_filters.fields import BaseCSVField, ModelMultipleChoiceField, MultipleChoiceField
 
@@ -104,7 +105,20 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class ListedChoiceIterator(ModelChoiceIterator):
+    """A page's choices read as one list: Django's iterator reads them through ``iterator()``, a
+    server-side cursor on PostgreSQL (declare, fetch, close: three round trips) for a few dozen rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
 class RelatedChoiceField(ModelMultipleChoiceField):
+    iterator = ListedChoiceIterator
+
     def clean(self, value):
         value = _given(value)
         # The database would refuse these with an error rather than match nothing.
