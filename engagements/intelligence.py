@@ -521,7 +521,19 @@ def councils_gone_quiet(councils: QuerySet, *, today: datetime.date, days: int =
     """
     held = Engagement.objects.held().filter(date__lte=today)
     last_held = Subquery(held.filter(council=OuterRef("pk")).order_by("-date").values("date")[:1])
-    rows = list(councils.existing_on(today).select_related("region", "adviser").annotate(last_contact=last_held))
+    rows = list(councils.existing_on(today).select_related("region", "adviser").annotate(last_engaged_on=last_held))
+    return quiet_among(rows, today=today, days=days)
+
+
+def quiet_among(councils: list[Council], *, today: datetime.date, days: int = QUIET_DAYS) -> list[QuietCouncil]:
+    """``councils_gone_quiet`` of councils in hand that carry ``last_engaged_on`` (their last held
+    engagement up to today, as the dashboard's rows do): those existing today are kept, so the
+    dashboard, which has read them already, does not read them again. One query: the councils
+    they replaced.
+    """
+    rows = [council for council in councils if council.existed_on(today)]
+    held = Engagement.objects.held().filter(date__lte=today)
+    last_held = Subquery(held.filter(council=OuterRef("pk")).order_by("-date").values("date")[:1])
     inherited: dict[int, datetime.date] = {}
     for row in (
         Council.objects.filter(successors__in=[c.pk for c in rows])
@@ -533,7 +545,7 @@ def councils_gone_quiet(councils: QuerySet, *, today: datetime.date, days: int =
     cutoff = today - datetime.timedelta(days=days)
     quiet = []
     for council in rows:
-        last = max(filter(None, [council.last_contact, inherited.get(council.pk)]), default=None)
+        last = max(filter(None, [council.last_engaged_on, inherited.get(council.pk)]), default=None)
         if last is None or last <= cutoff:
             quiet.append(QuietCouncil(council, last, (today - last).days if last else None))
     quiet.sort(key=lambda q: (q.last_contact_on is not None, q.last_contact_on or today, q.council.name))

@@ -69,7 +69,8 @@ def adviser_dashboard(request: HttpRequest) -> HttpResponse:
     follow_ups = list(follow_ups_due(engagements, today=today)[: LIST_LIMIT + 1])
     long_overdue = long_overdue_follow_ups(engagements, today=today).count()
     waiting = list(requests.open().with_related().order_by("created_at")[: LIST_LIMIT + 1])
-    quiet = intelligence.councils_gone_quiet(councils, today=today)
+    # The councils going quiet are among the table's rows, with their last held engagement.
+    quiet = intelligence.quiet_among(rows, today=today)
     return render(
         request,
         "workspace/dashboard.html",
