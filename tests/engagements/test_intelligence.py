@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from engagements.dashboard_selectors import dashboard_councils
 from engagements.intelligence import (
     SuggestionReason,
     council_needs,
     council_profile,
     councils_gone_quiet,
     lineage_of,
+    quiet_among,
     suggestions_for_council,
 )
 from engagements.intelligence_services import ALREADY_DISMISSED, DISMISS_REASON_REQUIRED, suggestion_dismiss
@@ -370,6 +372,7 @@ def test_councils_gone_quiet_longest_first_with_their_last_contact(alice, hartle
         "E06000001",
         "E06000003",
     ]
+    assert_the_dashboard_finds_the_same(alice.adviser.councils.all())
 
 
 def test_a_never_engaged_council_is_quiet_first_and_a_successor_inherits_its_last_contact(alice):
@@ -382,3 +385,12 @@ def test_a_never_engaged_council_is_quiet_first_and_a_successor_inherits_its_las
         ("E06000064", None),
         ("E06000063", day(3, 1, 2023)),
     ]
+    assert_the_dashboard_finds_the_same(councils)
+
+
+def assert_the_dashboard_finds_the_same(councils):
+    """The dashboard finds the councils going quiet among its table's rows: the same ones, in the
+    same order, with the same last contact."""
+    expected = [(q.council.pk, q.last_contact_on, q.days_since) for q in councils_gone_quiet(councils, today=TODAY)]
+    rows = dashboard_councils(councils, today=TODAY, sort="follow_ups", descending=True)
+    assert [(q.council.pk, q.last_contact_on, q.days_since) for q in quiet_among(rows, today=TODAY)] == expected
