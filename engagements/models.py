@@ -458,6 +458,13 @@ class Engagement(AuditedModel):
             models.Index(fields=["id"], name="engagement_live_idx", condition=Q(archived_at__isnull=True)),
             # Live engagements newest first: the API list's pages, walked by keyset on (date, id).
             models.Index(fields=["date", "id"], name="engagement_live_date_idx", condition=Q(archived_at__isnull=True)),
+            # A council's live engagements newest first: its timeline's page is one range of this
+            # index, and the page count is counted from it alone (index-only scan).
+            models.Index(
+                fields=["council", "-date", "-id"],
+                name="engagement_live_council_idx",
+                condition=Q(archived_at__isnull=True),
+            ),
             # The dashboard counts each council's open follow-ups from this index alone (index-only scan).
             models.Index(
                 fields=["council", "follow_up_on"],
@@ -688,8 +695,14 @@ class ThemeEvent(models.Model):
         indexes = [
             # When a council last raised a theme, or last took up an offer of it: one probe.
             models.Index(fields=["council", "theme", "kind", "date"], name="theme_event_council_theme_idx"),
-            # A council's take-ups in a period (similar councils' take-up in the last year).
-            models.Index(fields=["council", "kind", "date"], name="theme_event_council_kind_idx"),
+            # A council's take-ups in a period (similar councils' take-up in the last year, the offers
+            # on its timeline), carrying the offer, theme and engagement so both read the index alone
+            # (index-only scan) and never the table.
+            models.Index(
+                fields=["council", "kind", "date"],
+                include=["offer", "theme", "engagement"],
+                name="theme_event_council_kind_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from engagements import intelligence, permissions
@@ -17,7 +19,7 @@ from engagements.forms import DismissSuggestionForm, apply_service_errors
 from engagements.intelligence_services import suggestion_dismiss
 from engagements.models import Council
 from engagements.timeline import offers_taken_up_by_council
-from engagements.workspace.access import paginate, workspace_view
+from engagements.workspace.access import workspace_view
 
 ENGAGEMENTS_PER_PAGE = 20
 REQUESTS_SHOWN = 20
@@ -30,6 +32,23 @@ def _council(slug: str) -> Council:
     )
 
 
+class _TimelinePaginator(Paginator):
+    """Pages the timeline, but counts the council's live engagements without its annotations.
+
+    Counting the page's own queryset joins the advisers (the private-notes annotation reads them),
+    so PostgreSQL read every engagement of the council; the bare count is read from the live
+    engagements' index alone. Same rows, so the same number.
+    """
+
+    def __init__(self, object_list, per_page, *, count_from):
+        super().__init__(object_list, per_page)
+        self._count_from = count_from
+
+    @cached_property
+    def count(self) -> int:
+        return self._count_from.count()
+
+
 def dismiss_auto_id(offer) -> str:
     """Each suggestion's dismissal form gets its own ids, so a page of them stays valid and labelled."""
     return f"dismiss-{offer.slug}-%s"
@@ -40,9 +59,11 @@ def _render_council(request: HttpRequest, council: Council, *, dismiss_form: Dis
     today = timezone.localdate()
     visible_requests = permissions.requests_for(user, council.support_requests.all())
     profile = intelligence.council_profile(council, today=today, requests=visible_requests)
+    live = council.engagements.live()
     engagements = permissions.with_visible_notes(
-        council.engagements.live().select_related("adviser").prefetch_related("roles", "offers", "themes"), user
+        live.select_related("adviser").prefetch_related("roles", "offers", "themes"), user
     ).order_by("-date", "-id")
+    page_obj = _TimelinePaginator(engagements, ENGAGEMENTS_PER_PAGE, count_from=live).get_page(request.GET.get("page"))
     requests = list(
         visible_requests.select_related("offer", "engagement").order_by("-created_at")[: REQUESTS_SHOWN + 1]
     )
@@ -69,7 +90,7 @@ def _render_council(request: HttpRequest, council: Council, *, dismiss_form: Dis
             "suggestions": suggestions,
             "dismiss_form": dismiss_form,
             "can_dismiss": can_dismiss,
-            "page_obj": paginate(request, engagements, ENGAGEMENTS_PER_PAGE),
+            "page_obj": page_obj,
             "support_requests": requests[:REQUESTS_SHOWN],
             "more_requests": len(requests) > REQUESTS_SHOWN,
             "offers_taken_up": offers_taken_up,
