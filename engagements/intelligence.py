@@ -525,10 +525,16 @@ def councils_gone_quiet(councils: QuerySet, *, today: datetime.date, days: int =
     A successor's last contact may be with a council it replaced. Two queries, each one probe of
     the held-engagements index per council: the councils, then the few councils they replaced.
     """
-    held = Engagement.objects.held().filter(date__lte=today)
-    last_held = Subquery(held.filter(council=OuterRef("pk")).order_by("-date").values("date")[:1])
-    rows = list(councils.existing_on(today).select_related("region", "adviser").annotate(last_engaged_on=last_held))
+    rows = list(
+        councils.existing_on(today).select_related("region", "adviser").annotate(last_engaged_on=_last_held(today))
+    )
     return quiet_among(rows, today=today, days=days)
+
+
+def _last_held(today: datetime.date) -> Subquery:
+    """The date of the council's (``OuterRef("pk")``) last held engagement up to ``today``."""
+    held = Engagement.objects.held().filter(date__lte=today)
+    return Subquery(held.filter(council=OuterRef("pk")).order_by("-date").values("date")[:1])
 
 
 def quiet_among(councils: list[Council], *, today: datetime.date, days: int = QUIET_DAYS) -> list[QuietCouncil]:
@@ -538,8 +544,7 @@ def quiet_among(councils: list[Council], *, today: datetime.date, days: int = QU
     they replaced.
     """
     rows = [council for council in councils if council.existed_on(today)]
-    held = Engagement.objects.held().filter(date__lte=today)
-    last_held = Subquery(held.filter(council=OuterRef("pk")).order_by("-date").values("date")[:1])
+    last_held = _last_held(today)
     inherited: dict[int, datetime.date] = {}
     for row in (
         Council.objects.filter(successors__in=[c.pk for c in rows])

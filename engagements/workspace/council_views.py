@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from engagements import intelligence, permissions
@@ -19,7 +17,7 @@ from engagements.forms import DismissSuggestionForm, apply_service_errors
 from engagements.intelligence_services import suggestion_dismiss
 from engagements.models import Council
 from engagements.timeline import offers_taken_up_by_council
-from engagements.workspace.access import workspace_view
+from engagements.workspace.access import paginate, workspace_view
 
 ENGAGEMENTS_PER_PAGE = 20
 REQUESTS_SHOWN = 20
@@ -30,23 +28,6 @@ def _council(slug: str) -> Council:
     return get_object_or_404(
         Council.objects.with_related().prefetch_related("predecessors"), Q(slug=slug) | Q(gss_code=slug.upper())
     )
-
-
-class _TimelinePaginator(Paginator):
-    """Pages the timeline, but counts the council's live engagements without its annotations.
-
-    Counting the page's own queryset joins the advisers (the private-notes annotation reads them),
-    so PostgreSQL read every engagement of the council; the bare count is read from the live
-    engagements' index alone. Same rows, so the same number.
-    """
-
-    def __init__(self, object_list, per_page, *, count_from):
-        super().__init__(object_list, per_page)
-        self._count_from = count_from
-
-    @cached_property
-    def count(self) -> int:
-        return self._count_from.count()
 
 
 def dismiss_auto_id(offer) -> str:
@@ -63,7 +44,9 @@ def _render_council(request: HttpRequest, council: Council, *, dismiss_form: Dis
     engagements = permissions.with_visible_notes(
         live.select_related("adviser").prefetch_related("roles", "offers", "themes"), user
     ).order_by("-date", "-id")
-    page_obj = _TimelinePaginator(engagements, ENGAGEMENTS_PER_PAGE, count_from=live).get_page(request.GET.get("page"))
+    # Counting the page's queryset would join the advisers (the private-notes annotation reads
+    # them) and visit every engagement; the bare count reads the live engagements' index alone.
+    page_obj = paginate(request, engagements, ENGAGEMENTS_PER_PAGE, count_from=live)
     requests = list(
         visible_requests.select_related("offer", "engagement").order_by("-created_at")[: REQUESTS_SHOWN + 1]
     )
