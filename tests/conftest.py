@@ -68,8 +68,9 @@ def pytest_runtest_teardown(item, nextitem):
     in the same worker must still find the real catalogue and councils.
     """
     yield
-    # A next test that flushes as well needs nothing back (a live-server test reseeds itself).
-    if _flushes_database(item) and (nextitem is None or not _flushes_database(nextitem)):
+    # A next test that flushes as well needs nothing back (a live-server test reseeds itself);
+    # after the last test the test database itself has gone.
+    if nextitem is not None and _flushes_database(item) and not _flushes_database(nextitem):
         from offers.models import Offer
 
         with item.config.stash[blocking_manager_key].unblock():

@@ -55,7 +55,7 @@ def test_token_pages_pass_axe(page, seeded_live_server, make_user):
     page.goto(f"{seeded_live_server.url}/api/tokens/")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Create token").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
     create_token(page, "Notebook", lifetime="30 days")
     assert_no_axe_violations(page)

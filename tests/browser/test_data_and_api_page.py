@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from lga_portal import roles
 from tests.browser.axe import assert_no_axe_violations
@@ -36,7 +37,7 @@ def test_an_analyst_signs_in_and_lands_on_an_accessible_page(request, seeded_liv
     page.get_by_role("link", name="Create or revoke your API tokens").click()
     assert page.locator("h1").inner_text() == "API tokens"
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Data and API").click()
-    assert page.url == base + "/workspace/data/"
+    expect(page).to_have_url(base + "/workspace/data/")
     with page.expect_navigation() as navigation:
         page.get_by_role("link", name="/api/hsds/services").click()
     assert navigation.value.status == 200

@@ -4,6 +4,7 @@ keyboard access via the skip link, and pages working with JavaScript off."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.axe import assert_no_axe_violations
 
@@ -93,5 +94,5 @@ def test_page_renders_and_navigates_without_javascript(page_no_js, live_server):
     assert not page.get_by_role("button", name="Menu").is_visible()
     assert nav.get_by_role("link", name="Home", exact=True).get_attribute("aria-current") == "page"
     page.get_by_role("contentinfo").get_by_role("link", name="Accessibility").click()
-    assert re.search(r"/accessibility/$", page.url)
+    expect(page).to_have_url(re.compile(r"/accessibility/$"))
     assert page.locator("h1").inner_text().startswith("Accessibility statement")

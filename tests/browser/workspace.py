@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from playwright.sync_api import expect
 
 from engagements.models import Council, Engagement, SupportRequest
 from engagements.services import engagement_update
@@ -59,6 +62,8 @@ def check(page, title: str | None = None, *, axe: bool = True) -> None:
     finishes there (its promise needs the page's timers), so those journeys check the
     same pages that the JavaScript-on tests have already put through axe.
     """
+    if title is not None:  # after a click, wait for the page it leads to
+        expect(page).to_have_title(re.compile(re.escape(title)))
     page.wait_for_load_state()
     assert "Server Error" not in page.content()
     if title is not None:
