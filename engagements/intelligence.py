@@ -269,18 +269,21 @@ def similar_councils(council: Council, lineage: list[Council], *, today: datetim
     return Peers([pk for pk, _ in rows], f"other {plural} in England")
 
 
-def _eligible_offers(council: Council, lineage: list[Council]) -> QuerySet:
-    """Offers that may be suggested: published and available, not taken up by the lineage, not asked
-    for in an open request, not dismissed for the council."""
+def _not_ruled_out(council: Council, lineage: list[Council], offer: str) -> list[Q]:
+    """Conditions that the offer in column ``offer`` was not taken up by the lineage, is not asked
+    for in an open request and was not dismissed for the council."""
     taken = ThemeEvent.objects.filter(
-        council_id__in=_ids(lineage), kind=ThemeEventKind.TAKEN_UP, offer_id=OuterRef("pk")
+        council_id__in=_ids(lineage), kind=ThemeEventKind.TAKEN_UP, offer_id=OuterRef(offer)
     )
-    requested = SupportRequest.objects.open().filter(council=council, offer_id=OuterRef("pk"))
-    dismissed = SuggestionDismissal.objects.filter(council=council, offer_id=OuterRef("pk"))
+    requested = SupportRequest.objects.open().filter(council=council, offer_id=OuterRef(offer))
+    dismissed = SuggestionDismissal.objects.filter(council=council, offer_id=OuterRef(offer))
+    return [~Exists(taken), ~Exists(requested), ~Exists(dismissed)]
+
+
+def _eligible_offers(council: Council, lineage: list[Council]) -> QuerySet:
+    """Offers that may be suggested: published and available, and not ruled out for the council."""
     return (
-        Offer.objects.published()
-        .filter(status=OfferStatus.AVAILABLE)
-        .filter(~Exists(taken), ~Exists(requested), ~Exists(dismissed))
+        Offer.objects.published().filter(status=OfferStatus.AVAILABLE).filter(*_not_ruled_out(council, lineage, "pk"))
     )
 
 
@@ -305,15 +308,19 @@ def suggestions_for_council(
     eligible = _eligible_offers(council, lineage)
     year_ago = today - datetime.timedelta(days=PEER_WINDOW_DAYS - 1)
 
-    # Similar councils' take-up of each eligible offer: the leaders overall, and in each open need's theme.
+    # Similar councils' take-up of each eligible offer: the leaders overall, and in each open need's
+    # theme. The exclusions are tested against the peers' take-ups (a few hundred rows), where
+    # ``offer__in=eligible`` worked out the eligibility of the whole catalogue first.
     peer_take_up = (
         ThemeEvent.objects.filter(
             kind=ThemeEventKind.TAKEN_UP,
             council_id__in=peers.council_ids,
             date__gte=year_ago,
             date__lte=today,
-            offer__in=eligible,
+            offer__is_published=True,
+            offer__status=OfferStatus.AVAILABLE,
         )
+        .filter(*_not_ruled_out(council, lineage, "offer_id"))
         .values("offer_id", "theme_id")
         .annotate(councils=Count("council_id", distinct=True))
     )
@@ -350,25 +357,18 @@ def suggestions_for_council(
             )
         )
         .filter(place__lte=CANDIDATES_PER_THEME)
-        .values("id", "theme_id", "launched_on")
+        .values("id", "theme_id", "launched_on", "title")
     )
 
-    offers = Offer.objects.select_related("theme").in_bulk(
-        {row["offer_id"] for row in peer_rows} | {row["id"] for row in newest_rows}
-    )
     peer_councils = {row["offer_id"]: row["councils"] for row in peer_rows}
+    new_rows = {row["id"]: row for row in newest_rows}
 
-    def peer_sentence(offer: Offer) -> str:
-        n = peer_councils[offer.pk]
-        return f"{n} of the {peers.count} {peers.description} took up {offer.title} in the last year."
+    # Choose by id (the rows say all the choice needs), then read only the offers chosen.
+    chosen: dict[int, tuple[str, str | None]] = {}  # offer id: (reason, the sentence if known yet)
 
-    suggestions: list[Suggestion] = []
-    chosen: set[int] = set()
-
-    def add(offer: Offer, reason: str, why: str) -> None:
-        if offer.pk not in chosen:
-            chosen.add(offer.pk)
-            suggestions.append(Suggestion(offer, reason, why))
+    def add(pk: int, reason: str, why: str | None = None) -> None:
+        if pk not in chosen and len(chosen) < limit:
+            chosen[pk] = (reason, why)
 
     for need in open_needs:
         by_peers = sorted((r for r in peer_rows if r["theme_id"] == need.theme.pk), key=lambda r: r["in_theme"])
@@ -376,28 +376,34 @@ def suggestions_for_council(
         candidates = [r["offer_id"] for r in by_peers] + by_newest
         best = next((pk for pk in candidates if pk not in chosen), None)
         if best is not None:
-            add(offers[best], SuggestionReason.OPEN_NEED, need.reason(today))
+            add(best, SuggestionReason.OPEN_NEED, need.reason(today))
 
-    raised_on = {need.theme.pk: need.last_raised_on for need in needs}
     fresh = [r for r in newest_rows if r["launched_on"] and new_since <= r["launched_on"] <= today]
-    fresh.sort(key=lambda r: (-r["launched_on"].toordinal(), offers[r["id"]].title))
+    fresh.sort(key=lambda r: (-r["launched_on"].toordinal(), r["title"]))
     for row in fresh:
-        offer = offers[row["id"]]
+        add(row["id"], SuggestionReason.NEW_OFFER)
+
+    for row in peer_rows[:PEER_CANDIDATES]:
+        add(row["offer_id"], SuggestionReason.SIMILAR_COUNCILS)
+
+    offers = Offer.objects.select_related("theme").in_bulk(chosen)
+    raised_on = {need.theme.pk: need.last_raised_on for need in needs}
+
+    def sentence(offer: Offer, reason: str) -> str:
+        if reason == SuggestionReason.SIMILAR_COUNCILS:
+            n = peer_councils[offer.pk]
+            return f"{n} of the {peers.count} {peers.description} took up {offer.title} in the last year."
         if offer.theme_id in raised_on:
             asked = f"a theme {council.name} raised on {spoken_date(raised_on[offer.theme_id], today)}"
         else:
             asked = f"a theme {council.name} asked about in a support request"
-        add(
-            offer,
-            SuggestionReason.NEW_OFFER,
-            f"New on {spoken_date(row['launched_on'], today)} in {offer.theme.name}, {asked}.",
-        )
+        launched = spoken_date(new_rows[offer.pk]["launched_on"], today)
+        return f"New on {launched} in {offer.theme.name}, {asked}."
 
-    for row in peer_rows[:PEER_CANDIDATES]:
-        offer = offers[row["offer_id"]]
-        add(offer, SuggestionReason.SIMILAR_COUNCILS, peer_sentence(offer))
-
-    return suggestions[:limit]
+    return [
+        Suggestion(offers[pk], reason, why if why is not None else sentence(offers[pk], reason))
+        for pk, (reason, why) in chosen.items()
+    ]
 
 
 # -- the profile ----------------------------------------------------------------------------------

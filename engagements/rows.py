@@ -98,10 +98,17 @@ def projection(queryset: QuerySet, user) -> QuerySet:
     return with_visible_notes(queryset, user).values(*(c.source for c in _READ))
 
 
-def linked_slugs(ids: Iterable[int]) -> dict[str, dict[int, list[str]]]:
-    """The slugs of the roles, offers and themes of the engagements ``ids``, by engagement id: three
-    queries. Each list is in the linked model's own order, as the engagement's relations give it."""
+# What a person reads of each linked model: its name.
+LINK_NAMES = {"roles": "name", "offers": "title", "themes": "name"}
+
+
+def linked_slugs(ids: Iterable[int], columns: dict[str, str] | None = None) -> dict[str, dict[int, list[str]]]:
+    """The slugs (or the ``columns`` named, such as ``LINK_NAMES``) of the roles, offers and themes
+    of the engagements ``ids``, by engagement id: three queries. Each list is in the linked model's
+    own order, as the engagement's relations give it. Cheaper than prefetching the relations: no
+    model instances, no related managers."""
     ids = list(ids)
+    columns = columns or {}
     found: dict[str, dict[int, list[str]]] = {}
     for name, (through, target) in LINKS.items():
         model = through._meta.get_field(target).related_model
@@ -109,7 +116,8 @@ def linked_slugs(ids: Iterable[int]) -> dict[str, dict[int, list[str]]]:
         by_engagement: dict[int, list[str]] = {}
         if ids:
             links = _of_engagements(through.objects.all(), ids).order_by(*ordering, f"{target}__pk")
-            for engagement_id, slug in links.values_list("engagement_id", f"{target}__slug"):
+            column = columns.get(name, "slug")
+            for engagement_id, slug in links.values_list("engagement_id", f"{target}__{column}"):
                 by_engagement.setdefault(engagement_id, []).append(slug)
         found[name] = by_engagement
     return found

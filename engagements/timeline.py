@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Max, Window
 
 from engagements.models import Council, ThemeEvent, ThemeEventKind
+from offers.models import Offer
 
 # The council timeline lists this many offers taken up, most recent first.
 OFFERS_TAKEN_UP_SHOWN = 20
@@ -12,20 +13,35 @@ OFFERS_TAKEN_UP_SHOWN = 20
 
 def offers_taken_up_by_council(council: Council, *, limit: int = OFFERS_TAKEN_UP_SHOWN) -> tuple[list[dict], int]:
     """The ``limit`` offers the council most recently discussed or received in held engagements,
-    and how many offers it took up in all: one grouped query (the total is a window count).
+    and how many offers it took up in all.
 
-    Read from the theme events, which hold one "taken up" row per held engagement and offer with
-    the engagement's council and date: one index range of the council's take-ups, where joining
-    its engagements to their offers visited every engagement it ever had.
+    Two queries. The first groups the council's take-ups by offer from the theme events (one
+    "taken up" row per held engagement and offer, with the engagement's council and date: one
+    range of an index that holds every column it reads) and keeps the most recent ``limit``, the
+    total as a window count. The second reads the names of those offers alone: joined before the
+    grouping, the offers and their themes were read for every take-up, the whole catalogue hashed
+    to do it. Offers last taken up on the same day are listed by title.
     """
     rows = list(
         ThemeEvent.objects.filter(council=council, kind=ThemeEventKind.TAKEN_UP)
-        .values("offer_id", "offer__title", "offer__slug", "offer__theme__name")
+        .values("offer_id")
         .annotate(
             engagements=Count("engagement_id", distinct=True),
             last_on=Max("date"),
             offers_in_all=Window(Count("*")),
         )
-        .order_by("-last_on", "offer__title")[:limit]
+        .order_by("-last_on", "offer_id")[:limit]
     )
-    return rows, rows[0]["offers_in_all"] if rows else 0
+    if not rows:
+        return [], 0
+    names = {
+        offer["id"]: offer
+        for offer in Offer.objects.filter(pk__in=[row["offer_id"] for row in rows]).values(
+            "id", "title", "slug", "theme__name"
+        )
+    }
+    for row in rows:
+        offer = names[row["offer_id"]]
+        row.update(offer__title=offer["title"], offer__slug=offer["slug"], offer__theme__name=offer["theme__name"])
+    rows.sort(key=lambda row: (-row["last_on"].toordinal(), row["offer__title"]))
+    return rows, rows[0]["offers_in_all"]

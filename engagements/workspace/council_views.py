@@ -16,6 +16,7 @@ from engagements import intelligence, permissions
 from engagements.forms import DismissSuggestionForm, apply_service_errors
 from engagements.intelligence_services import suggestion_dismiss
 from engagements.models import Council
+from engagements.rows import LINK_NAMES, linked_slugs
 from engagements.timeline import offers_taken_up_by_council
 from engagements.workspace.access import paginate, workspace_view
 
@@ -41,12 +42,15 @@ def _render_council(request: HttpRequest, council: Council, *, dismiss_form: Dis
     visible_requests = permissions.requests_for(user, council.support_requests.all())
     profile = intelligence.council_profile(council, today=today, requests=visible_requests)
     live = council.engagements.live()
-    engagements = permissions.with_visible_notes(
-        live.select_related("adviser").prefetch_related("roles", "offers", "themes"), user
-    ).order_by("-date", "-id")
+    engagements = permissions.with_visible_notes(live.select_related("adviser"), user).order_by("-date", "-id")
     # Counting the page's queryset would join the advisers (the private-notes annotation reads
     # them) and visit every engagement; the bare count reads the live engagements' index alone.
     page_obj = paginate(request, engagements, ENGAGEMENTS_PER_PAGE, count_from=live)
+    # The names of each engagement's roles, offers and support needs, read as plain values.
+    links = linked_slugs((engagement.pk for engagement in page_obj), LINK_NAMES)
+    for engagement in page_obj:
+        for name, by_engagement in links.items():
+            setattr(engagement, f"{name}_named", by_engagement.get(engagement.pk, []))
     requests = list(
         visible_requests.select_related("offer", "engagement").order_by("-created_at")[: REQUESTS_SHOWN + 1]
     )

@@ -254,7 +254,7 @@ def test_the_manager_dashboard_makes_a_fixed_number_of_queries(client_as, manage
 # --- Council timeline ---------------------------------------------------------------------------
 
 # The timeline's own queries and the profile's (engagements.intelligence.council_profile).
-TIMELINE_QUERIES = 27
+TIMELINE_QUERIES = 28
 
 
 def test_the_timeline_shows_everything_with_the_council_newest_first(client_as, alice, bob, hartlepool):
@@ -333,6 +333,25 @@ def test_the_timeline_lists_the_offers_most_recently_taken_up_and_how_many_in_al
     html = response.content.decode()
     assert f"These are the {OFFERS_TAKEN_UP_SHOWN} offers most recently taken up, of 25 in all." in html
     assert offers[-1].title not in html.split('id="offers-taken-up"')[1]
+
+
+def test_offers_taken_up_on_the_same_day_are_listed_by_title_with_their_names(client_as, alice, hartlepool):
+    from offers.models import Offer
+
+    offers = list(Offer.objects.published().order_by("-title")[:3])  # created in reverse title order
+    yesterday = today() - datetime.timedelta(days=1)
+    for offer in offers:
+        EngagementFactory(council=hartlepool, adviser=alice.adviser, date=yesterday, offers=[offer])
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, date=yesterday, offers=offers[:1])
+    response = client_as(alice).get(reverse("workspace:council_timeline", args=[hartlepool.slug]))
+    rows = response.context["offers_taken_up"]
+    assert [row["offer__title"] for row in rows] == sorted(offer.title for offer in offers)
+    assert {row["offer__slug"]: row["engagements"] for row in rows} == {
+        offers[0].slug: 2,
+        offers[1].slug: 1,
+        offers[2].slug: 1,
+    }
+    assert {row["offer__theme__name"] for row in rows} == {offer.theme.name for offer in offers}
 
 
 def test_the_adviser_choices_list_only_advisers_in_post_unless_a_former_one_is_chosen(client_as, manager, alice, bob):
