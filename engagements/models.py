@@ -535,9 +535,13 @@ def new_secret() -> str:
     return secrets.token_urlsafe(24)
 
 
+# A request is open until it is converted into an engagement or closed.
+OPEN_REQUEST_STATUSES = (SupportRequestStatus.NEW, SupportRequestStatus.ACKNOWLEDGED)
+
+
 class SupportRequestQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(status__in=[SupportRequestStatus.NEW, SupportRequestStatus.ACKNOWLEDGED])
+        return self.filter(status__in=OPEN_REQUEST_STATUSES)
 
     def with_related(self):
         return self.select_related(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,10 +25,17 @@ REQUESTS_SHOWN = 20
 
 
 def _council(slug: str) -> Council:
-    """The council by slug (or GSS code), with what the profile reads; 404 if there is none."""
-    return get_object_or_404(
-        Council.objects.with_related().prefetch_related("predecessors"), Q(slug=slug) | Q(gss_code=slug.upper())
+    """The council by slug (or GSS code), with what the profile reads; 404 if there is none.
+
+    Its successors are read only when it has been abolished: only then does the page name them.
+    """
+    council = get_object_or_404(
+        Council.objects.select_related("region", "parent", "adviser").prefetch_related("predecessors"),
+        Q(slug=slug) | Q(gss_code=slug.upper()),
     )
+    if council.abolished_on is not None:
+        prefetch_related_objects([council], "successors")
+    return council
 
 
 def dismiss_auto_id(offer) -> str:

@@ -308,11 +308,11 @@ def profile_queries(target) -> int:
     return len(queries)
 
 
-# The profile's own queries: last engagement, this year by kind, follow-ups, requests, four for the
-# needs (the needs, their themes with the latest take-up of each, the open dates, the offers last
-# taken up), four for the suggestions (similar councils, their take-up, the newest offers, the
-# offers), and the dismissals; the predecessors come with the council.
-PROFILE_QUERIES = 13
+# The profile's own queries: last engagement, this year by kind, follow-ups, requests, three for
+# the needs (the needs, their themes with the latest take-up of each and its offer, the open dates),
+# four for the suggestions (similar councils, their take-up, the newest offers, the offers
+# suggested), and the dismissals; the predecessors come with the council.
+PROFILE_QUERIES = 12
 
 
 def test_the_profile_makes_a_fixed_number_of_queries_whatever_the_history(

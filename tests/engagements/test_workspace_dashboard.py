@@ -254,7 +254,7 @@ def test_the_manager_dashboard_makes_a_fixed_number_of_queries(client_as, manage
 # --- Council timeline ---------------------------------------------------------------------------
 
 # The timeline's own queries and the profile's (engagements.intelligence.council_profile).
-TIMELINE_QUERIES = 28
+TIMELINE_QUERIES = 27
 
 
 def test_the_timeline_shows_everything_with_the_council_newest_first(client_as, alice, bob, hartlepool):
