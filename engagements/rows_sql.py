@@ -4,8 +4,8 @@ Making twenty million cells one by one in Python took most of an export's time. 
 database writes each row's value columns as CSV text, the same bytes ``csv.writer`` writes for
 the cells of ``rows.csv_table``: text quoted where it holds a comma, a quote or a line end,
 dates and times in ISO 8601 in the portal's time zone ("Z" for UTC), ``true``/``false``,
-numbers as stored, empty for none. Only the linked slugs (three small tables, read once) are
-added in Python. A row that ``spreadsheet_safe`` would change (a text cell starting with
+numbers as stored, empty for none. Each chunk's linked slugs come joined into their cells by
+one prepared query (``link_cells_sql``) and are put in place in Python. A row that ``spreadsheet_safe`` would change (a text cell starting with
 ``= + - @``, a tab or a carriage return) is flagged instead and made by the Python cells, since
 whether such a cell is a number is Python's ``Decimal`` to say.
 """
@@ -114,3 +114,48 @@ def _field(queryset: QuerySet, lookup: str):
         model = model._meta.get_field(name).related_model
     field = model._meta.get_field(last)
     return field.target_field if field.is_relation else field
+
+
+def _ordering_sql(model, alias: str, quote) -> tuple[list[str], list[str]]:
+    """The joins and ``ORDER BY`` terms of ``model``'s own ordering then its key, for rows of
+    ``model`` under ``alias`` (orderings through one foreign key, such as ``theme__order``)."""
+    joins, terms = [], []
+    for entry in model._meta.ordering:
+        name = entry.lstrip("-")
+        table, owner = alias, model
+        if "__" in name:
+            relation, name = name.split("__", 1)
+            field = model._meta.get_field(relation)
+            owner, table = field.related_model, f"{alias}_{relation}"
+            joins.append(
+                f"JOIN {quote(owner._meta.db_table)} {table}"
+                f" ON {table}.{quote(owner._meta.pk.column)} = {alias}.{quote(field.column)}"
+            )
+        terms.append(f"{table}.{quote(owner._meta.get_field(name).column)}{' DESC' if entry[0] == '-' else ''}")
+    terms.append(f"{alias}.{quote(model._meta.pk.column)}")
+    return joins, terms
+
+
+def link_cells_sql(links: dict, connection, *, joiner: str = "%s", ids: str = "%s") -> str:
+    """One query for the link cells of a chunk of engagements: for each link (``rows.LINKS``, by
+    position) and engagement that has any, ``(engagement id, position, cell)``, the cell the
+    linked slugs joined in the linked model's own order, as the Python cells join them. Its
+    parameters: the list joiner, then the engagement ids as one array, once per link (or name
+    them, as ``$1`` and ``$2`` for a prepared statement).
+
+    The database aggregates the links it reads anyway, so the rows that cross are one per
+    engagement and link, not one per linked record, and Python sorts and joins nothing.
+    """
+    quote = connection.ops.quote_name
+    parts = []
+    for position, (through, target) in enumerate(links.values()):
+        model = through._meta.get_field(target).related_model
+        column = through._meta.get_field(target).column
+        joins, terms = _ordering_sql(model, "t", quote)
+        parts.append(
+            f"SELECT l.engagement_id, {position}, string_agg(t.{quote('slug')}, {joiner} ORDER BY {', '.join(terms)})"
+            f" FROM {quote(through._meta.db_table)} l"
+            f" JOIN {quote(model._meta.db_table)} t ON t.{quote(model._meta.pk.column)} = l.{quote(column)}"
+            f" {' '.join(joins)} WHERE l.engagement_id = ANY({ids}) GROUP BY l.engagement_id"
+        )
+    return " UNION ALL ".join(parts)
