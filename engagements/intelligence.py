@@ -274,21 +274,18 @@ def similar_councils(council: Council, lineage: list[Council], *, today: datetim
     return Peers([pk for pk, _ in rows], f"other {plural} in England")
 
 
-def _not_ruled_out(council: Council, lineage: list[Council], offer: str) -> list[Q]:
-    """Conditions that the offer in column ``offer`` was not taken up by the lineage, is not asked
-    for in an open request and was not dismissed for the council."""
-    taken = ThemeEvent.objects.filter(
-        council_id__in=_ids(lineage), kind=ThemeEventKind.TAKEN_UP, offer_id=OuterRef(offer)
-    )
-    requested = SupportRequest.objects.open().filter(council=council, offer_id=OuterRef(offer))
-    dismissed = SuggestionDismissal.objects.filter(council=council, offer_id=OuterRef(offer))
-    return [~Exists(taken), ~Exists(requested), ~Exists(dismissed)]
-
-
 def _eligible_offers(council: Council, lineage: list[Council]) -> QuerySet:
-    """Offers that may be suggested: published and available, and not ruled out for the council."""
+    """Offers that may be suggested: published and available, not taken up by the lineage, not asked
+    for in an open request, not dismissed for the council (``_peer_take_up`` tests the same in SQL)."""
+    taken = ThemeEvent.objects.filter(
+        council_id__in=_ids(lineage), kind=ThemeEventKind.TAKEN_UP, offer_id=OuterRef("pk")
+    )
+    requested = SupportRequest.objects.open().filter(council=council, offer_id=OuterRef("pk"))
+    dismissed = SuggestionDismissal.objects.filter(council=council, offer_id=OuterRef("pk"))
     return (
-        Offer.objects.published().filter(status=OfferStatus.AVAILABLE).filter(*_not_ruled_out(council, lineage, "pk"))
+        Offer.objects.published()
+        .filter(status=OfferStatus.AVAILABLE)
+        .filter(~Exists(taken), ~Exists(requested), ~Exists(dismissed))
     )
 
 
