@@ -11,7 +11,7 @@ fingerprint is stored in ``Engagement.import_key``, so importing the same file a
 nothing (one query per chunk finds the rows imported before).
 
 The monthly summaries are recounted once, after the last chunk, for every council-month the
-file added to (``SUMMARY_GROUPS`` at a time): a recount reads every engagement of its
+file added to (a quarter at a time, ``SUMMARY_GROUPS`` at most): a recount reads every engagement of its
 council-months, and a file spread over all councils and months touches each of them in chunk
 after chunk, so recounting per chunk read the same engagements again and again (over half the
 time of a large import). Nothing outside the import's transaction sees the summaries in
@@ -25,7 +25,7 @@ import datetime
 import hashlib
 import io
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -45,9 +45,10 @@ from engagements.models import (
 )
 from engagements.rows import EXPORT_COLUMNS, IMPORT_COLUMNS
 from engagements.services import ENGAGEMENT_FIELDS, engagement_new, engagement_validate, engagements_bulk_create
-from engagements.summaries import Group, group_of, summaries_refresh
+from engagements.summaries import Group, group_of, lock_councils, summaries_refresh
 from engagements.theme_events import theme_events_refresh
 from lga_portal import page_cache
+from lga_portal.periods import period_start
 from offers.models import Offer, Theme
 
 # The columns the import reads, and those of the workspace export it ignores (ids, names, times):
@@ -539,12 +540,20 @@ def _after_bulk_insert(engagement_ids: list[int]) -> None:
 
 
 def _refresh_summaries(groups: set[Group]) -> None:
-    """Recount the monthly summaries of the council-months the import added to, each once, in
-    batches of ``SUMMARY_GROUPS`` taken in council order, so that the councils are locked in the
-    same order as every other recount locks them."""
-    ordered = sorted(groups)
-    for start in range(0, len(ordered), SUMMARY_GROUPS):
-        summaries_refresh(ordered[start : start + SUMMARY_GROUPS])
+    """Recount the monthly summaries of the council-months the import added to, each once: a
+    quarter at a time, at most ``SUMMARY_GROUPS`` council-months a recount. A recount's conditions
+    then name a quarter's months alone, which the database reads through the (council, date)
+    index; naming every month of a file spread over years, it tested each of a million
+    engagements against all of them. Every council the file touched is locked first, in id order,
+    as every other recount locks them."""
+    lock_councils({council_id for council_id, _ in groups})
+    by_quarter: dict[datetime.date, list[Group]] = defaultdict(list)
+    for group in groups:
+        by_quarter[period_start(group[1], "quarter")].append(group)
+    for quarter in sorted(by_quarter):
+        batch = sorted(by_quarter[quarter])
+        for start in range(0, len(batch), SUMMARY_GROUPS):
+            summaries_refresh(batch[start : start + SUMMARY_GROUPS])
 
 
 EXAMPLE_ROW = {

@@ -173,12 +173,16 @@ def summaries_refresh(groups: Iterable[Group]) -> None:
     on their councils, then six), however many there are."""
     groups = set(groups)
     if groups:
-        # Two writes recounting the same council at once would each insert its rows (and the
-        # second count would miss the first's engagement): the councils' rows are locked first,
-        # in id order, so the second waits, then counts what the first committed.
-        council_ids = sorted({council_id for council_id, _ in groups})
-        list(Council.objects.select_for_update().filter(pk__in=council_ids).order_by("pk").values_list("pk"))
+        lock_councils({council_id for council_id, _ in groups})
         _recount(groups)
+
+
+def lock_councils(council_ids: Iterable[int]) -> None:
+    """Lock the councils' rows until the transaction ends, in id order. Two writes recounting the
+    same council at once would each insert its rows (and the second count would miss the first's
+    engagement): locked first, in the same order by every recount, the second waits, then counts
+    what the first committed."""
+    list(Council.objects.select_for_update().filter(pk__in=sorted(council_ids)).order_by("pk").values_list("pk"))
 
 
 def refresh_summaries_for(engagement_ids: Iterable[int]) -> None:

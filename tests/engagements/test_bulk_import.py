@@ -47,7 +47,7 @@ def run(text: str, **options):
 
 def test_a_clean_file_goes_in_with_links_history_and_theme_events(alice, catalogue, monkeypatch):
     monkeypatch.setattr(imports, "CHUNK_ROWS", 7)
-    monkeypatch.setattr(imports, "SUMMARY_GROUPS", 4)  # the file's council-months recounted in batches
+    monkeypatch.setattr(imports, "SUMMARY_GROUPS", 4)  # the council-months recounted a quarter, then 4, at a time
     offers, themes = catalogue
     report = run(HEADER + "".join(rows(30, offers, themes)), user=alice)
     assert report.ok and report.imported == 30 and report.summary() == "Imported 30 engagements from 30 rows."
