@@ -670,17 +670,31 @@ class ThemeEvent(models.Model):
     engagement to its links; here, with the council and date copied beside the theme, each question
     is one probe of an index (docs/decisions/0010). ``engagements.theme_events`` keeps the rows in
     step with the engagements they come from.
+
+    Its references are not foreign-key constraints in the database (``db_constraint=False``):
+    the rows are made from engagements whose own references the database checks, and go with
+    them (Django cascades deletes). Checked again for every row at each commit, they were a
+    large part of a bulk import's time.
     """
 
     engagement = models.ForeignKey(
-        Engagement, on_delete=models.CASCADE, related_name="theme_events", help_text="The engagement it comes from."
+        Engagement,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="theme_events",
+        help_text="The engagement it comes from.",
     )
     council = models.ForeignKey(
-        Council, on_delete=models.CASCADE, related_name="theme_events", help_text="The engagement's council."
+        Council,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="theme_events",
+        help_text="The engagement's council.",
     )
     theme = models.ForeignKey(
         Theme,
         on_delete=models.CASCADE,
+        db_constraint=False,
         related_name="council_events",
         help_text="The need raised, or the theme of the offer taken up.",
     )
@@ -689,6 +703,7 @@ class ThemeEvent(models.Model):
         null=True,
         blank=True,
         on_delete=models.CASCADE,
+        db_constraint=False,
         related_name="council_events",
         help_text="The offer taken up; empty for a need raised.",
     )
@@ -724,12 +739,15 @@ class KindSummary(models.Model):
     Derived from engagements, never edited by hand: ``engagements.summaries`` recounts a council's
     month and quarter whenever the services save one of its engagements. Coverage by kind of
     engagement over years counts these rows — one per council, kind and whole period — instead of
-    the distinct councils among every engagement.
+    the distinct councils among every engagement. Like ``ThemeEvent``'s, its references are not
+    constraints in the database: a recount rewrites hundreds of thousands of rows.
     """
 
     period = models.CharField(max_length=7, choices=SummaryPeriod.choices, help_text="Month or quarter.")
     start = models.DateField(help_text="The first day of the month or quarter.")
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+", help_text="The council.")
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, db_constraint=False, related_name="+", help_text="The council."
+    )
     kind = models.CharField(max_length=20, choices=EngagementKind.choices, help_text="The kind of engagement.")
     engagements = models.PositiveIntegerField(help_text="Held engagements of this kind in the period.")
 
@@ -756,13 +774,18 @@ class TakeUpMonth(models.Model):
     """
 
     month = models.DateField(help_text="The first day of the month.")
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+", help_text="The council.")
-    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+", help_text="The theme.")
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, db_constraint=False, related_name="+", help_text="The council."
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, db_constraint=False, related_name="+", help_text="The theme."
+    )
     offer = models.ForeignKey(
         Offer,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
+        db_constraint=False,
         related_name="+",
         help_text="The offer; empty for the theme.",
     )
