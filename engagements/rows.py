@@ -104,7 +104,7 @@ def projection(queryset: QuerySet, user) -> QuerySet:
 LINK_NAMES = {"roles": "name", "offers": "title", "themes": "name"}
 
 
-def linked_slugs(ids: Iterable[int], columns: dict[str, str] | None = None) -> dict[str, dict[int, list[str]]]:
+def linked_values(ids: Iterable[int], columns: dict[str, str] | None = None) -> dict[str, dict[int, list[str]]]:
     """The slugs (or the ``columns`` named, such as ``LINK_NAMES``) of the roles, offers and themes
     of the engagements ``ids``, by engagement id: three queries. Each list is in the linked model's
     own order, as the engagement's relations give it. Cheaper than prefetching the relations: no
@@ -150,7 +150,7 @@ def complete(values: list[dict], *, address=None) -> list[dict]:
 
     Each value is made ready for JSON by a function chosen by its type (dates and times become
     text), looked up once per cell: a page of a thousand rows has twenty thousand cells."""
-    links = linked_slugs(row["id"] for row in values)
+    links = linked_values(row["id"] for row in values)
     ready = {datetime.datetime: _instant_in(timezone.get_current_timezone()), datetime.date: datetime.date.isoformat}
     sources = {c.name: c.source for c in _READ}
     names = [name for name in API_COLUMNS if name != "url" or address is not None]
@@ -179,7 +179,7 @@ class _Links:
     """The cells of each engagement's roles, offers and themes for a long stream of rows: the
     linked tables (small) are read once, in their own order, each slug made spreadsheet-safe
     once; then each chunk's links are read from the link tables alone, three queries a chunk
-    without joins, or on PostgreSQL one query that returns the cells joined."""
+    without joins, or (on PostgreSQL, within ``prepared()``) one query that returns the cells joined."""
 
     def __init__(self, using: str) -> None:
         self.using = using
@@ -195,25 +195,22 @@ class _Links:
             for _, slug in ranked.values()
         )
         # On PostgreSQL, where no slug needs defusing, the database joins each chunk's cells.
-        connection = connections[using]
-        self.sql = None
-        if connection.vendor == "postgresql" and all(
+        self.in_database = connections[using].vendor == "postgresql" and all(
             spreadsheet_safe(slug) == slug for ranked in self.ranked.values() for _, slug in ranked.values()
-        ):
-            self.sql = rows_sql.link_cells_sql(LINKS, connection)
+        )
         self.statement: str | None = None
 
     @contextmanager
     def prepared(self) -> Iterator[None]:
-        """Within, the chunks' link query is a prepared statement with one generic plan: planned
-        once instead of once a chunk, and for a chunk's worth of ids, where the plan for the
-        ids at hand hashed the whole catalogue to join a few hundred offers."""
-        if self.sql is None:
+        """Within (in a transaction), each chunk's links are read by one prepared statement with
+        one generic plan: planned once instead of once a chunk, and for a chunk's worth of ids,
+        where the plan for the ids at hand hashed the whole catalogue to join a few hundred offers."""
+        if not self.in_database:
             yield
             return
         connection = connections[self.using]
         name = f"engagement_link_cells_{uuid.uuid4().hex}"
-        sql = rows_sql.link_cells_sql(LINKS, connection, joiner="$1", ids="$2")
+        sql = rows_sql.link_cells_sql(LINKS, connection)
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
             cursor.execute(f"PREPARE {name}(text, bigint[]) AS {sql}")
@@ -229,14 +226,11 @@ class _Links:
 
     def cells(self, ids: list[int]) -> dict[str, dict[int, str]]:
         """``{link name: {engagement id: cell}}`` for the engagements ``ids`` (none: no entry)."""
-        if self.sql is not None:
+        if self.statement is not None:
             names = list(LINKS)
             joined: dict[str, dict[int, str]] = {name: {} for name in names}
             with connections[self.using].cursor() as cursor:
-                if self.statement is not None:
-                    cursor.execute(f"EXECUTE {self.statement}(%s, %s)", [LIST_JOIN, ids])
-                else:
-                    cursor.execute(self.sql, [LIST_JOIN, ids] * len(names))
+                cursor.execute(f"EXECUTE {self.statement}(%s, %s)", [LIST_JOIN, ids])
                 for engagement_id, position, cell in cursor.fetchall():
                     joined[names[position]][engagement_id] = cell
             return joined
@@ -293,7 +287,7 @@ def csv_table(
     # In a transaction, PostgreSQL's server-side cursor streams the rows as they are read;
     # outside one it would be declared WITH HOLD, which stores the whole result on the server
     # before the first row comes. One snapshot, too: the file is the engagements at one moment.
-    with transaction.atomic(using=values.db):
+    with transaction.atomic(using=values.db), links.prepared():
         for chunk in _chunks(values.iterator(chunk_size=chunk_size), chunk_size):
             yield from _cells(
                 chunk, _picks(names), _cell_makers(), links.cells([row[_ID_AT] for row in chunk]), address
@@ -405,23 +399,24 @@ def _database_stream(values, lines, names, parts, links, address, chunk_size) ->
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         picks, makers = _picks(names), _cell_makers()
         with links.prepared():
-            yield from _database_chunks(values, lines, parts, links, address, chunk_size, picks, makers)
-
-
-def _database_chunks(values, lines, parts, links, address, chunk_size, picks, makers) -> Iterator[str]:
-    for chunk in _chunks(lines.iterator(chunk_size=chunk_size), chunk_size):
-        linked = links.cells([row[0] for row in chunk])
-        # Rows with a cell spreadsheet_safe might change are made by the Python cells.
-        by_python = {}
-        if defused := [row[0] for row in chunk if row[-1]]:
-            read = list(values.filter(pk__in=defused).values_list(*(c.source for c in _READ)))
-            made = _cells(read, picks, makers, linked, address)
-            by_python = {row[_ID_AT]: _line(cells) for row, cells in zip(read, made, strict=True)}
-        for row in chunk:
-            if not row[-1]:
-                yield ",".join(row[n] if kind == "sql" else linked[n].get(row[0], "") for kind, n in parts) + "\r\n"
-            elif row[0] in by_python:  # else deleted since the lines were read (only inside another transaction)
-                yield by_python[row[0]]
+            for chunk in _chunks(lines.iterator(chunk_size=chunk_size), chunk_size):
+                linked = links.cells([row[0] for row in chunk])
+                # Rows with a cell spreadsheet_safe might change are made by the Python cells.
+                by_python = {}
+                if defused := [row[0] for row in chunk if row[-1]]:
+                    read = list(values.filter(pk__in=defused).values_list(*(c.source for c in _READ)))
+                    made = _cells(read, picks, makers, linked, address)
+                    by_python = {row[_ID_AT]: _line(cells) for row, cells in zip(read, made, strict=True)}
+                for row in chunk:
+                    if not row[-1]:
+                        yield (
+                            ",".join(row[n] if kind == "sql" else linked[n].get(row[0], "") for kind, n in parts)
+                            + "\r\n"
+                        )
+                    elif (
+                        row[0] in by_python
+                    ):  # else deleted since the lines were read (only inside another transaction)
+                        yield by_python[row[0]]
 
 
 def export_text(queryset: QuerySet, user) -> Iterator[str]:

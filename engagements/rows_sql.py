@@ -136,12 +136,11 @@ def _ordering_sql(model, alias: str, quote) -> tuple[list[str], list[str]]:
     return joins, terms
 
 
-def link_cells_sql(links: dict, connection, *, joiner: str = "%s", ids: str = "%s") -> str:
-    """One query for the link cells of a chunk of engagements: for each link (``rows.LINKS``, by
-    position) and engagement that has any, ``(engagement id, position, cell)``, the cell the
-    linked slugs joined in the linked model's own order, as the Python cells join them. Its
-    parameters: the list joiner, then the engagement ids as one array, once per link (or name
-    them, as ``$1`` and ``$2`` for a prepared statement).
+def link_cells_sql(links: dict, connection) -> str:
+    """One query for the link cells of a chunk of engagements, to be prepared: for each link
+    (``rows.LINKS``, by position) and engagement that has any, ``(engagement id, position,
+    cell)``, the cell the linked slugs joined in the linked model's own order, as the Python
+    cells join them. ``$1`` is the list joiner, ``$2`` the engagement ids as one array.
 
     The database aggregates the links it reads anyway, so the rows that cross are one per
     engagement and link, not one per linked record, and Python sorts and joins nothing.
@@ -153,9 +152,9 @@ def link_cells_sql(links: dict, connection, *, joiner: str = "%s", ids: str = "%
         column = through._meta.get_field(target).column
         joins, terms = _ordering_sql(model, "t", quote)
         parts.append(
-            f"SELECT l.engagement_id, {position}, string_agg(t.{quote('slug')}, {joiner} ORDER BY {', '.join(terms)})"
+            f"SELECT l.engagement_id, {position}, string_agg(t.{quote('slug')}, $1 ORDER BY {', '.join(terms)})"
             f" FROM {quote(through._meta.db_table)} l"
             f" JOIN {quote(model._meta.db_table)} t ON t.{quote(model._meta.pk.column)} = l.{quote(column)}"
-            f" {' '.join(joins)} WHERE l.engagement_id = ANY({ids}) GROUP BY l.engagement_id"
+            f" {' '.join(joins)} WHERE l.engagement_id = ANY($2) GROUP BY l.engagement_id"
         )
     return " UNION ALL ".join(parts)

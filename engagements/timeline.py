@@ -1,11 +1,24 @@
-"""Reads for a council's timeline in the workspace: the offers it took up, most recent first."""
+"""Reads for a council's timeline in the workspace: its entries' links by name, and the offers it
+took up, most recent first."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Max, Window
 
-from engagements.models import Council, ThemeEvent, ThemeEventKind
+from engagements.models import Council, Engagement, ThemeEvent, ThemeEventKind
+from engagements.rows import LINK_NAMES, linked_values
 from offers.models import Offer
+
+
+def name_links(engagements: list[Engagement]) -> None:
+    """Give each engagement ``roles_named``, ``offers_named`` and ``themes_named``: the names of
+    what it links to, in three queries for the page, read as plain values (prefetching the
+    relations built a model and a related manager for each)."""
+    links = linked_values((engagement.pk for engagement in engagements), LINK_NAMES)
+    for engagement in engagements:
+        for name, by_engagement in links.items():
+            setattr(engagement, f"{name}_named", by_engagement.get(engagement.pk, []))
+
 
 # The council timeline lists this many offers taken up, most recent first.
 OFFERS_TAKEN_UP_SHOWN = 20

@@ -16,8 +16,7 @@ from engagements import intelligence, permissions
 from engagements.forms import DismissSuggestionForm, apply_service_errors
 from engagements.intelligence_services import suggestion_dismiss
 from engagements.models import Council
-from engagements.rows import LINK_NAMES, linked_slugs
-from engagements.timeline import offers_taken_up_by_council
+from engagements.timeline import name_links, offers_taken_up_by_council
 from engagements.workspace.access import paginate, workspace_view
 
 ENGAGEMENTS_PER_PAGE = 20
@@ -53,11 +52,7 @@ def _render_council(request: HttpRequest, council: Council, *, dismiss_form: Dis
     # Counting the page's queryset would join the advisers (the private-notes annotation reads
     # them) and visit every engagement; the bare count reads the live engagements' index alone.
     page_obj = paginate(request, engagements, ENGAGEMENTS_PER_PAGE, count_from=live)
-    # The names of each engagement's roles, offers and support needs, read as plain values.
-    links = linked_slugs((engagement.pk for engagement in page_obj), LINK_NAMES)
-    for engagement in page_obj:
-        for name, by_engagement in links.items():
-            setattr(engagement, f"{name}_named", by_engagement.get(engagement.pk, []))
+    name_links(list(page_obj))
     requests = list(
         visible_requests.select_related("offer", "engagement").order_by("-created_at")[: REQUESTS_SHOWN + 1]
     )

@@ -5,13 +5,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from engagements import rows
 from engagements.models import ContactRole, Engagement, EngagementStatus
 from engagements.services import engagement_archive
-from lga_portal.csv_export import csv_lines
+from lga_portal.csv_export import LIST_JOIN, csv_lines
 from offers.models import Offer, Theme
 from tests.factories import EngagementFactory
 
@@ -111,3 +111,22 @@ def test_the_databases_moments_are_in_the_portals_time_zone_whatever_the_zone(ma
             assert _text(Engagement.objects.all(), manager, rows.API_COLUMNS, address) == _python(
                 Engagement.objects.all(), manager, rows.API_COLUMNS, address
             )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database joins the link cells on PostgreSQL only")
+def test_the_databases_link_cells_are_the_linked_slugs_in_their_models_order(awkward):
+    """Both CSV roads take their link cells from the same prepared query, so that query is checked
+    against the API's own reading of the links (each model's ordering, by the ORM); the fixture
+    links them in the reverse of that order."""
+    ids = [engagement.pk for engagement in awkward]
+    expected = {
+        name: {pk: LIST_JOIN.join(slugs) for pk, slugs in by_engagement.items()}
+        for name, by_engagement in rows.linked_values(ids).items()
+    }
+    assert any(LIST_JOIN in cell for by_engagement in expected.values() for cell in by_engagement.values())
+    links = rows._Links(connection.alias)
+    assert links.cells(ids) == expected  # outside a transaction: three plain queries, joined in Python
+    with transaction.atomic(), links.prepared():
+        assert links.statement is not None
+        assert links.cells(ids) == expected
+    assert links.statement is None
