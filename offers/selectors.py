@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from lga_portal.http import PageState
-from offers.models import Offer, OfferStatus, Publication, Theme
+from offers.models import Audience, Format, Offer, OfferStatus, Publication, Theme
 from offers.search import SEARCH_COUNT_CAP, capped_count, ranked_slice, search_settings_state, suggest_spelling
 
 SORT_RELEVANCE = "relevance"
@@ -25,9 +25,19 @@ _ORDERINGS = {
 
 
 def offers_for_listing(offers: QuerySet | None = None) -> QuerySet:
-    """Published offers with what a list of them shows (theme, audiences, formats): three queries."""
+    """Published offers with what a list of them shows (theme, audiences, formats): three queries.
+
+    The audiences and formats are read as names alone: a page of twenty offers makes some sixty.
+    """
     offers = Offer.objects.all() if offers is None else offers
-    return offers.published().select_related("theme").prefetch_related("audiences", "formats")
+    return (
+        offers.published()
+        .select_related("theme")
+        .prefetch_related(
+            Prefetch("audiences", queryset=Audience.objects.only("name")),
+            Prefetch("formats", queryset=Format.objects.only("name")),
+        )
+    )
 
 
 def offer_catalogue(

@@ -5,6 +5,7 @@ templates/includes/ (field.html, error_summary.html, pagination.html).
 """
 
 from django import forms, template
+from django.utils.html import format_html
 
 from lga_portal.forms import GovukDateInput
 
@@ -154,3 +155,26 @@ def govuk_pagination_items(page_obj, on_each_side=1, on_ends=1):
         else:
             items.append({"number": number, "current": number == page_obj.number})
     return items
+
+
+# GOV.UK tag colours of the catalogue's statuses, and the words shown when no label is given.
+_STATUS_TAG_COLOURS = {
+    "available": "green",
+    "coming_soon": "blue",
+    "in_development": "purple",
+    "suspended": "orange",
+    "closed": "grey",
+}
+_STATUS_TAG_WORDS = {"coming_soon": "Coming soon", "in_development": "In development"}
+
+
+@register.simple_tag
+def status_tag(status, label=""):
+    """An offer status as a GOV.UK tag: ``{% status_tag offer.status offer.get_status_display %}``.
+
+    A tag rather than an included template: a catalogue page draws one per offer listed.
+    """
+    colour = _STATUS_TAG_COLOURS.get(status)
+    css = f"govuk-tag govuk-tag--{colour}" if colour else "govuk-tag"
+    words = label or _STATUS_TAG_WORDS.get(status) or str(status).capitalize()
+    return format_html('<strong class="{}">{}</strong>', css, words)

@@ -101,6 +101,42 @@ def test_filter_choices_are_kept_in_the_form_and_the_pagination_links(client):
     assert "?status=available&amp;page=1" in html or "?status=available&amp;page=3" in html
 
 
+def test_the_filter_panel_ticks_what_is_picked_and_follows_an_edit_at_once(client):
+    """The panel is rendered once per field, choices and picks, and kept: picks and edits still show."""
+    html = client.get("/offers/").content.decode()
+    assert re.search(r'<input [^>]*name="theme" value="leadership" id="id_theme_\d+">', html)
+    picked = client.get("/offers/?theme=leadership&status=available").content.decode()
+    assert re.search(r'<input [^>]*name="theme" value="leadership" id="id_theme_\d+" checked>', picked)
+    assert re.search(r'<input [^>]*name="status" value="available" id="id_status_\d+" checked>', picked)
+    assert "Theme (1 selected)" in picked
+    # The first page again: nothing ticked, although the ticked panel was rendered last.
+    assert " checked>" not in client.get("/offers/").content.decode()
+
+    theme = Theme.objects.get(slug="leadership")
+    theme.name = "Leadership and governance, renamed"
+    theme.save()
+    html = client.get("/offers/").content.decode()
+    assert "Leadership and governance, renamed</label>" in html
+
+
+@pytest.mark.parametrize(
+    ("status", "css", "words"),
+    [
+        (OfferStatus.AVAILABLE, "govuk-tag govuk-tag--green", "Available"),
+        (OfferStatus.COMING_SOON, "govuk-tag govuk-tag--blue", "Coming soon"),
+        (OfferStatus.SUSPENDED, "govuk-tag govuk-tag--orange", "Suspended"),
+        (OfferStatus.CLOSED, "govuk-tag govuk-tag--grey", "Closed"),
+    ],
+)
+def test_each_listed_offer_shows_its_status_as_a_coloured_tag(client, status, css, words):
+    offer = Offer.objects.published().order_by("title").first()
+    offer.status = status
+    offer.save()
+    for url in ("/offers/", offer.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert f'<strong class="{css}">{words}</strong>' in html, url
+
+
 def test_unknown_filter_values_are_ignored_and_the_rest_kept(client):
     response = client.get(
         "/offers/?theme=no-such-theme&theme=leadership&audience=aliens&status=sold-out&delivery=teleport&sort=random"
