@@ -93,6 +93,13 @@ def scenarios(council_slug: str, council_code: str, offer_slug: str) -> list[dic
         # The search's speed goals: a query that matches one offer, and a word in nearly all of them.
         {"name": "search matching one offer", "path": "/offers/?q=redmond+review", "user": None},
         {"name": "search matching nearly every offer", "path": "/offers/?q=coaching", "user": None},
+        # The same searches by someone signed in, whose pages are never kept: the search itself.
+        {"name": "search matching one offer, signed in", "path": "/offers/?q=redmond+review", "user": "bench-adviser"},
+        {
+            "name": "search matching nearly every offer, signed in",
+            "path": "/offers/?q=coaching",
+            "user": "bench-adviser",
+        },
         {"name": "offer page", "path": f"/offers/{offer_slug}/", "user": None},
         {"name": "dashboard (adviser)", "path": "/workspace/", "user": "bench-adviser"},
         {"name": "dashboard (manager, all councils)", "path": "/workspace/", "user": "bench-manager"},

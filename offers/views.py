@@ -50,7 +50,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
-            "offers": page.object_list,
+            "offers": selectors.with_names(page.object_list),
             "count": results.count,
             "more": results.more,
             "searched_for": searched_for,
@@ -67,7 +67,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 @conditional_for_anonymous(_catalogue_state, scopes=(page_cache.CATALOGUE,))
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theme = get_object_or_404(Theme, slug=slug)
-    offers = selectors.offers_for_listing(theme.offers.all()).order_by("title")
+    offers = selectors.with_names(selectors.offers_for_listing(theme.offers.all()).order_by("title"))
     breadcrumbs = [("Home", "/"), ("Support offers", reverse("offers:offer_list"))]
     context = {"theme": theme, "offers": offers, "breadcrumbs": breadcrumbs, "publications": theme.publications.count()}
     return render(request, "offers/theme_detail.html", context)
