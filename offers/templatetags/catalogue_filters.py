@@ -13,7 +13,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django import template
+from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.utils.autoreload import file_changed
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -46,3 +48,10 @@ def filter_facet(field, selected, collapsible=False):
     picked = tuple(str(value) for value in selected or ())
     html = _facet_html(field.html_name, field.auto_id, str(field.label), choices, picked, bool(collapsible))
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, which escaped every value
+
+
+@receiver(file_changed, dispatch_uid="catalogue-filters-forget-panels")
+def _forget_panels(sender, file_path, **kwargs):
+    """The development server reloads templates as they are edited: so do the kept panels."""
+    if file_path.suffix == ".html":
+        _facet_html.cache_clear()

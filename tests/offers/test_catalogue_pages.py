@@ -2,13 +2,16 @@
 
 import itertools
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from django.utils.autoreload import file_changed
 
 from lga_portal import page_cache
 from offers import selectors
 from offers.models import Audience, Delivery, Format, Offer, OfferItem, OfferStatus, Synonym, Theme
+from offers.templatetags import catalogue_filters
 from offers.views import OFFERS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +120,14 @@ def test_the_filter_panel_ticks_what_is_picked_and_follows_an_edit_at_once(clien
     theme.save()
     html = client.get("/offers/").content.decode()
     assert "Leadership and governance, renamed</label>" in html
+
+
+def test_the_kept_filter_panels_are_forgotten_when_a_template_is_edited(client):
+    """The development server reloads an edited template; the panels rendered from it go too."""
+    client.get("/offers/")
+    assert catalogue_filters._facet_html.cache_info().currsize > 0
+    file_changed.send(sender=None, file_path=Path("templates/offers/includes/filter_facet.html"))
+    assert catalogue_filters._facet_html.cache_info().currsize == 0
 
 
 def test_each_listed_offer_names_its_audiences_and_formats_in_their_order_or_says_there_are_none(client):
