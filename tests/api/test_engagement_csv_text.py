@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from engagements import rows
@@ -166,3 +167,18 @@ def test_a_copied_export_stopped_early_leaves_the_connection_usable(manager, adv
     assert whole.startswith(first) and len(first) < len(whole) // 4
     pieces.close()
     assert Engagement.objects.count() == 300
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database copies the lines on PostgreSQL only")
+def test_a_copied_export_makes_the_same_queries_whatever_the_rows(manager, awkward, monkeypatch):
+    """The linked tables (3), the estimates of the share exported (2), then within a savepoint
+    (2) the copy's memory setting and the copy: as many for twenty rows as for one."""
+    monkeypatch.setattr(rows, "WHOLE_TABLES_SHARE", 0.0)
+    "".join(rows.csv_text(Engagement.objects.none(), manager, rows.API_COLUMNS))  # the reader's permissions, read once
+    with CaptureQueriesContext(connection) as one:
+        "".join(rows.csv_text(Engagement.objects.filter(pk=awkward[0].pk), manager, rows.API_COLUMNS, chunk_size=2))
+    with CaptureQueriesContext(connection) as all_of_them:
+        text = "".join(rows.csv_text(Engagement.objects.all(), manager, rows.API_COLUMNS, chunk_size=2))
+    assert text.count("\r\n") > len(awkward)  # a line each, and more where a cell spans lines
+    assert len(one) == len(all_of_them) == 9, [q["sql"][:60] for q in all_of_them.captured_queries]
+    assert sum(q["sql"].startswith("COPY (") for q in all_of_them.captured_queries) == 1
