@@ -15,7 +15,10 @@ times as ISO 8601 text, linked records as lists of slugs, numbers and booleans a
 The CSVs (``csv_table``) take a faster road to the same cells: tuples instead of
 dictionaries, one conversion per cell chosen by type. The exports' text (``csv_text``) goes
 faster still on PostgreSQL, where the database writes each line's value cells
-(``rows_sql``): the same bytes, which a test checks on awkward values.
+(``rows_sql``): the same bytes, which a test checks on awkward values. An export of most of
+the engagements is copied out of the database in one statement, the link tables aggregated
+whole and joined (``rows_sql.whole_export_sql``); a smaller one reads a chunk at a time and
+looks up each chunk's links, which costs less than aggregating every link.
 """
 
 from __future__ import annotations
@@ -534,7 +537,7 @@ def _copy_out(connection, cursor, copy: str) -> Iterator[bytes]:
     def run() -> None:
         sink = Sink()
         try:
-            cursor.copy_expert(copy, sink, size=CHUNK_BYTES)
+            cursor.copy_expert(copy, sink)
             sink.flush()
             outcome = _DONE
         except BaseException as error:  # handed to the reader, which raises it

@@ -5,7 +5,8 @@ database writes each row's value columns as CSV text, the same bytes ``csv.write
 the cells of ``rows.csv_table``: text quoted where it holds a comma, a quote or a line end,
 dates and times in ISO 8601 in the portal's time zone ("Z" for UTC), ``true``/``false``,
 numbers as stored, empty for none. Each chunk's linked slugs come joined into their cells by
-one prepared query (``link_cells_sql``) and are put in place in Python. A row that ``spreadsheet_safe`` would change (a text cell starting with
+one prepared query (``link_cells_sql``) and are put in place in Python; for an export of most
+engagements, one statement writes whole lines, links and all (``whole_export_sql``). A row that ``spreadsheet_safe`` would change (a text cell starting with
 ``= + - @``, a tab or a carriage return) is flagged instead and made by the Python cells, since
 whether such a cell is a number is Python's ``Decimal`` to say.
 """
