@@ -5,7 +5,8 @@ database writes each row's value columns as CSV text, the same bytes ``csv.write
 the cells of ``rows.csv_table``: text quoted where it holds a comma, a quote or a line end,
 dates and times in ISO 8601 in the portal's time zone ("Z" for UTC), ``true``/``false``,
 numbers as stored, empty for none. Each chunk's linked slugs come joined into their cells by
-one prepared query (``link_cells_sql``) and are put in place in Python. A row that ``spreadsheet_safe`` would change (a text cell starting with
+one prepared query (``link_cells_sql``) and are put in place in Python; for an export of most
+engagements, one statement writes whole lines, links and all (``whole_export_sql``). A row that ``spreadsheet_safe`` would change (a text cell starting with
 ``= + - @``, a tab or a carriage return) is flagged instead and made by the Python cells, since
 whether such a cell is a number is Python's ``Decimal`` to say.
 """
@@ -136,6 +137,21 @@ def _ordering_sql(model, alias: str, quote) -> tuple[list[str], list[str]]:
     return joins, terms
 
 
+def _link_cell_sql(through, target, connection, joiner: str, where: str) -> str:
+    """The cells of one link (``rows.LINKS``): ``(engagement_id, cell)`` for each engagement with
+    any, the linked slugs joined by ``joiner`` in the linked model's own order."""
+    quote = connection.ops.quote_name
+    model = through._meta.get_field(target).related_model
+    column = through._meta.get_field(target).column
+    joins, terms = _ordering_sql(model, "t", quote)
+    return (
+        f"SELECT l.engagement_id, string_agg(t.{quote('slug')}, {joiner} ORDER BY {', '.join(terms)}) AS cell"
+        f" FROM {quote(through._meta.db_table)} l"
+        f" JOIN {quote(model._meta.db_table)} t ON t.{quote(model._meta.pk.column)} = l.{quote(column)}"
+        f" {' '.join(joins)} {where}GROUP BY l.engagement_id"
+    )
+
+
 def link_cells_sql(links: dict, connection) -> str:
     """One query for the link cells of a chunk of engagements, to be prepared: for each link
     (``rows.LINKS``, by position) and engagement that has any, ``(engagement id, position,
@@ -145,16 +161,61 @@ def link_cells_sql(links: dict, connection) -> str:
     The database aggregates the links it reads anyway, so the rows that cross are one per
     engagement and link, not one per linked record, and Python sorts and joins nothing.
     """
-    quote = connection.ops.quote_name
     parts = []
     for position, (through, target) in enumerate(links.values()):
-        model = through._meta.get_field(target).related_model
-        column = through._meta.get_field(target).column
-        joins, terms = _ordering_sql(model, "t", quote)
-        parts.append(
-            f"SELECT l.engagement_id, {position}, string_agg(t.{quote('slug')}, $1 ORDER BY {', '.join(terms)})"
-            f" FROM {quote(through._meta.db_table)} l"
-            f" JOIN {quote(model._meta.db_table)} t ON t.{quote(model._meta.pk.column)} = l.{quote(column)}"
-            f" {' '.join(joins)} WHERE l.engagement_id = ANY($2) GROUP BY l.engagement_id"
-        )
+        cells = _link_cell_sql(through, target, connection, "$1", "WHERE l.engagement_id = ANY($2) ")
+        parts.append(f"SELECT engagement_id, {position}, cell FROM ({cells}) cells_{position}")
     return " UNION ALL ".join(parts)
+
+
+def raw_cells_sql(queryset: QuerySet, lookups: list[str | Expression], zone: str) -> tuple[Expression, list[bool]]:
+    """(the cells of ``lookups`` as a JSON array of text, each cell as ``cells_sql`` writes it but
+    neither quoted nor, for text, defused; whether each is text), for the rows whose text
+    ``spreadsheet_safe`` might change, which Python finishes."""
+    cells, text = [], []
+    for lookup in lookups:
+        if isinstance(lookup, str):
+            expression, field = F(lookup), _field(queryset, lookup)
+        else:
+            expression, field = lookup, TextField()
+        template = _template(field, zone)
+        text.append(template is TEXT)
+        cells.append(_Cell(expression, template=RAW_TEXT if template is TEXT else template))
+    return Func(*cells, function="json_build_array", output_field=TextField()), text
+
+
+RAW_TEXT = "COALESCE(%(expressions)s, '')"
+
+
+def whole_export_sql(
+    inner: str, parts: list[tuple[str, object]], links: dict, ordering: list[bool], connection
+) -> tuple[str, list[str]]:
+    """A query for a whole export's lines, without their line ends, from ``inner`` (the SQL of the
+    rows: ``csv_id``, the value cells ``csv_cells_<n>``, ``csv_formula_like``, ``csv_raw`` and the
+    ordering ``csv_order_<n>``, descending where ``ordering`` says): each link table aggregated in
+    one pass and joined by engagement, instead of looked up a chunk of engagements at a time,
+    which reads the link tables' indexes at random. A row whose text might need defusing comes as
+    ``@`` and a JSON array (its raw cells, then the cells of the links it names, in ``links``'
+    order), for Python to finish: no line of CSV starts with ``@``, which is always defused.
+    Returns the SQL and the names of the links joined, each with a ``%s`` for the list joiner
+    after the parameters of ``inner``."""
+    joined, cells, names = [], [], list(links)
+    for kind, at in parts:
+        if kind == "sql":
+            cells.append(f"q.csv_cells_{at}")
+        else:
+            position = names.index(at)
+            cells.append(f"COALESCE(l{position}.cell, '')")
+    used = sorted({names.index(at) for kind, at in parts if kind == "link"})
+    for position in used:
+        through, target = links[names[position]]
+        table = _link_cell_sql(through, target, connection, "%s", "")
+        joined.append(f" LEFT JOIN ({table}) l{position} ON l{position}.engagement_id = q.csv_id")
+    flagged = ", ".join(["q.csv_raw"] + [f"COALESCE(l{position}.cell, '')" for position in used])
+    order = ", ".join(f"q.csv_order_{n}{' DESC' if descending else ''}" for n, descending in enumerate(ordering))
+    line = " || ',' || ".join(cells)
+    sql = (
+        f"SELECT CASE WHEN q.csv_formula_like THEN '@' || json_build_array({flagged})::text"
+        f" ELSE {line} END FROM ({inner}) q{''.join(joined)} ORDER BY {order}"
+    )
+    return sql, [names[position] for position in used]

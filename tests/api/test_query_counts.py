@@ -56,8 +56,9 @@ def test_csv_queries_do_not_grow_with_the_rows(client_for, manager, busy, path):
         response = client.get(path, {"format": "csv"})
         b"".join(response.streaming_content)
     # The token and permission lookups, one query for the rows, one per linked table (roles, offers,
-    # themes, read once for their order) and one per link table, and the export's savepoint.
-    assert len(context) <= 14, f"{path}: {len(context)} queries"
+    # themes, read once for their order) and one per link table, and the export's savepoint; on
+    # PostgreSQL, two estimates of the share of engagements exported and the copy's memory setting.
+    assert len(context) <= 16, f"{path}: {len(context)} queries"
 
 
 def test_engagements_page_is_pinned(client_for, manager, busy, django_assert_num_queries):
