@@ -5,8 +5,58 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
+from django.utils.formats import date_format, localize
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
+
+_COUNCIL_ROW = """<tr class="govuk-table__row">
+      <th scope="row" class="govuk-table__header"><a class="govuk-link" href="{url}">{name}</a>{abolished}</th>
+      {scope}
+      <td class="govuk-table__cell">{last}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric app-numeric">{days}</td>
+      <td class="govuk-table__cell">{quarter}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric app-numeric">{follow_ups}</td>
+      <td class="govuk-table__cell govuk-table__cell--numeric app-numeric">{requests}</td>
+    </tr>"""
+_ABOLISHED = SafeString(' <strong class="govuk-tag govuk-tag--grey">Abolished</strong>')
+_NEVER_ENGAGED = SafeString('<span class="govuk-visually-hidden">Never engaged</span>–')
+_ENGAGED = SafeString('<strong class="govuk-tag govuk-tag--green">Engaged</strong>')
+_NOT_YET = SafeString('<strong class="govuk-tag govuk-tag--red">Not yet</strong>')
+
+
+@register.simple_tag
+def council_row(council, manager: bool) -> SafeString:
+    """One row of the dashboard's table of councils (``dashboard_selectors.dashboard_councils``).
+
+    Written here, not in the template: the template's tags and filters, cell by cell, took more
+    than half the time of rendering the manager's dashboard (fifty rows of eight cells), twice
+    what this takes. The same HTML as the template wrote.
+    """
+    scope = (
+        format_html(
+            '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>',
+            council.region_name,
+            council.adviser_name or "None",
+        )
+        if manager
+        else ""
+    )
+    return format_html(
+        _COUNCIL_ROW,
+        url=reverse("workspace:council_timeline", args=[council.slug]),
+        name=council.name,
+        abolished="" if council.is_active else _ABOLISHED,
+        scope=scope,
+        last=date_format(council.last_engaged_on, "j M Y") if council.last_engaged_on else "Never",
+        days=intcomma(council.days_since) if council.days_since is not None else _NEVER_ENGAGED,
+        quarter=_ENGAGED if council.engaged_this_quarter else _NOT_YET,
+        follow_ups=localize(council.open_follow_ups),
+        requests=localize(council.new_requests),
+    )
 
 
 @register.inclusion_tag("includes/sort_header.html", takes_context=True)

@@ -43,9 +43,9 @@ def adviser_dashboard(request: HttpRequest) -> HttpResponse:
         scope = QueryDict(mutable=True)
         for name in SCOPE:
             scope.setlist(name, request.GET.getlist(name))
-        council_filters = CouncilFilter.for_page(scope, Council.objects.all(), request=request)
+        council_filters = CouncilFilter.only(*SCOPE).for_page(scope, Council.objects.all(), request=request)
         councils = council_filters.qs
-        engagements = EngagementFilter.for_page(scope, Engagement.objects.all(), request=request).qs
+        engagements = EngagementFilter.only(*SCOPE).for_page(scope, Engagement.objects.all(), request=request).qs
         requests = permissions.requests_for(user)
         if council_filters.given(*SCOPE):
             requests = requests.filter(council__in=councils)

@@ -1,6 +1,7 @@
 """The dashboard and the council timeline: what they show, and that their query counts are fixed."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -185,6 +186,59 @@ def test_a_manager_sees_every_council_and_filters_by_region_and_adviser(client_a
     assert {c.gss_code for c in rows(response)} == set(ALICE_COUNCILS)
     response = client.get(DASHBOARD, {"region": "atlantis", "adviser": "nobody"})
     assert response.status_code == 200 and response.context["council_count"] == 317
+
+
+def table_rows(response) -> dict[str, list[str]]:
+    """The councils table as a reader sees it: each row's cells' text, by the council's name."""
+    table = re.search(r'<table class="govuk-table" id="councils">.*?</table>', response.content.decode(), re.S).group(0)
+    rows = {}
+    for row in re.findall(r"<tr class=\"govuk-table__row\">\s*<th scope=\"row\".*?</tr>", table, re.S):
+        cells = [
+            html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+        rows[cells[0].removesuffix(" Abolished")] = cells
+    return rows
+
+
+def test_each_row_of_the_table_says_when_the_council_was_last_engaged_and_what_is_waiting(
+    client_as, manager, alice, hartlepool, stockton
+):
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, date=today(), follow_up_on=today())
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, follow_up_on=today() + datetime.timedelta(days=9))
+    SupportRequestFactory(council=hartlepool)
+    Council.objects.filter(gss_code="E06000002").update(
+        is_active=False, abolished_on=today() - datetime.timedelta(days=1)
+    )
+    response = client_as(manager).get(DASHBOARD, {"region": "north-east", "sort": "council"})
+    rows = table_rows(response)
+    day = today()
+    assert rows["Hartlepool"] == [
+        "Hartlepool",
+        "North East",
+        "Alice Adviser",
+        f"{day.day} {day:%b} {day.year}",
+        "0",
+        "Engaged",
+        "2",
+        "1",
+    ]
+    never = ["Never", "Never engaged–", "Not yet", "0", "0"]
+    assert rows["Stockton-on-Tees"] == [
+        "Stockton-on-Tees",
+        "North East",
+        stockton.adviser.name if stockton.adviser else "None",
+        *never,
+    ]
+    assert rows["Middlesbrough"][0] == "Middlesbrough Abolished" and rows["Middlesbrough"][3:] == never
+    # An adviser's own table has no region or adviser columns.
+    assert table_rows(client_as(alice).get(DASHBOARD))["Hartlepool"][1:] == [
+        f"{day.day} {day:%b} {day.year}",
+        "0",
+        "Engaged",
+        "2",
+        "1",
+    ]
 
 
 def test_waiting_requests_leave_the_dashboard_once_handled(client_as, alice, hartlepool):
