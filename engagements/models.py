@@ -792,6 +792,20 @@ class TakeUpMonth(models.Model):
     engagements = models.PositiveIntegerField(help_text="Held engagements in the month that took it up.")
 
     class Meta:
+        constraints = [
+            # One row per council, month and offer, and one per council, month and theme (no offer):
+            # the keys a bulk import adds its counts to (``summaries_add``).
+            models.UniqueConstraint(
+                fields=["month", "council", "theme", "offer"],
+                condition=models.Q(offer__isnull=False),
+                name="take_up_month_offer_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "council", "theme"],
+                condition=models.Q(offer__isnull=True),
+                name="take_up_month_theme_unique",
+            ),
+        ]
         indexes = [
             # A period's take-up by theme and offer, councils counted (index-only scan).
             models.Index(fields=["month", "theme", "offer", "council", "engagements"], name="take_up_month_idx"),

@@ -177,6 +177,52 @@ def summaries_refresh(groups: Iterable[Group]) -> None:
         _recount(groups)
 
 
+# The unique key of each summary table's rows (``Meta.constraints``), as ``ON CONFLICT`` names it: a
+# theme's take-up rows and an offer's are told apart by a partial unique index each.
+_KIND_KEY = ("period", "start", "council_id", "kind")
+_OFFER_KEY = ("month", "council_id", "theme_id", "offer_id"), "offer_id IS NOT NULL"
+_THEME_KEY = ("month", "council_id", "theme_id"), "offer_id IS NULL"
+
+
+def _add(model, columns: tuple[str, ...], queryset: QuerySet, key: tuple[str, ...], where: str = "") -> None:
+    """Insert the counted rows, or add each count to the row already there with its key."""
+    sql, params = queryset.query.sql_with_params()
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    target = f"({', '.join(quote(c) for c in key)})" + (f" WHERE {where}" if where else "")
+    count = quote("engagements")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) {sql} "
+            f"ON CONFLICT {target} DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+            params,
+        )
+
+
+# One transaction with the write that called it (no savepoint of its own: a failure fails the write).
+@transaction.atomic(savepoint=False)
+def summaries_add(engagement_ids: Iterable[int]) -> None:
+    """Add these engagements to the summaries: engagements inserted in this transaction, and
+    never counted, whose councils the caller has locked (``lock_councils``) before any other
+    reads or writes of their summaries. Four queries, however many there are.
+
+    Every figure is a count that one engagement adds to alone: a month's or quarter's held
+    engagements of a kind, an offer's links (one per engagement and offer), and the held
+    engagements that took up any offer of a theme, each counted once — distinct within these
+    engagements, and none of them counted before. So the file's own counts, added to the rows
+    there, give what a recount of the whole council-months gives (``rebuild_summaries --check``),
+    reading only the new engagements instead of every engagement of their months."""
+    ids = sorted(set(engagement_ids))
+    if not ids:
+        return
+    for period in SummaryPeriod.values:
+        _add(KindSummary, _KIND_COLUMNS, _kind_rows(Q(pk__in=ids), period), _KIND_KEY)
+    links = Q(engagement_id__in=ids)
+    _add(TakeUpMonth, _TAKE_UP_COLUMNS, _offer_rows(links), *_OFFER_KEY)
+    _add(TakeUpMonth, _TAKE_UP_COLUMNS, _theme_rows(links), *_THEME_KEY)
+
+
 def lock_councils(council_ids: Iterable[int]) -> None:
     """Lock the councils' rows until the transaction ends, in id order. Two writes recounting the
     same council at once would each insert its rows (and the second count would miss the first's
