@@ -12,7 +12,7 @@ nothing (one query per chunk finds the rows imported before).
 
 The monthly summaries are brought up to date once, after the last chunk: every council the file
 added to is locked, then the new engagements' own counts are added to the summary rows
-(``summaries.summaries_add``, ``SUMMARY_IDS`` engagements at a time). An import only inserts
+(``summaries.summaries_add``, in as few batches as the database takes). An import only inserts
 engagements, and every summary figure is a count each engagement adds to alone, so this gives
 what a recount of the council-months would, without reading the engagements already there (a
 file spread over every council and five years touches most of the million). Nothing outside the
@@ -33,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from engagements.models import (
     Adviser,
@@ -79,9 +79,11 @@ LIST_SEPARATOR = ";"
 PAGE_ROW_LIMIT = 5_000
 PAGE_SIZE_LIMIT = 2 * 1024 * 1024
 CHUNK_ROWS = 1_000
-# New engagements added to the summaries by one ``summaries_add`` (its queries list their ids): ten
-# thousand keep each query's parameters well within SQLite's limit.
-SUMMARY_IDS = 10_000
+# New engagements added to the summaries by one ``summaries_add`` (its queries list their ids). The
+# fewer the batches, the fewer times one summary row is updated (a file spread over every council
+# touches most rows in every batch); SQLite takes ten thousand, well within its limit of parameters.
+SUMMARY_IDS = 250_000
+SUMMARY_IDS_SQLITE = 10_000
 
 NOT_UTF8 = (
     "The file is not UTF-8 text (line {line}). In your spreadsheet, save it as "
@@ -554,8 +556,9 @@ def _add_to_summaries(added: _Added) -> None:
     imported engagements too, and one that committed before is what the counts are added to."""
     lock_councils(added.councils)
     ids = added.engagements
-    for start in range(0, len(ids), SUMMARY_IDS):
-        summaries_add(ids[start : start + SUMMARY_IDS])
+    batch = min(SUMMARY_IDS, SUMMARY_IDS_SQLITE) if connection.vendor == "sqlite" else SUMMARY_IDS
+    for start in range(0, len(ids), batch):
+        summaries_add(ids[start : start + batch])
 
 
 EXAMPLE_ROW = {
