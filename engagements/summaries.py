@@ -12,7 +12,8 @@ Writes that go around the services — bulk loads (the demo data, ``generate_loa
 wrote or changed (in their new state; for engagements moved to another council or month, also
 ``summaries_refresh`` with the old council-months), or ``summaries_rebuild()``, or run
 ``manage.py rebuild_summaries``; ``rebuild_summaries --check`` says whether they are in step. The
-bulk CSV import calls ``summaries_refresh`` once with every council-month it added to.
+bulk CSV import, which only inserts engagements, adds their own counts to the rows instead
+(``summaries_add``), after locking their councils: the same rows a recount gives.
 
 A period that does not start and end on month boundaries is read as its whole months from the
 summaries and its part-months from the engagements (``month_split``), so every figure is the

@@ -217,8 +217,8 @@ def test_the_queries_per_chunk_are_fixed_whatever_its_size(alice, catalogue, mon
     per_chunk = three - large
     # The rows seen before, the engagements and their history, then per kind of link (roles, offers,
     # themes) its rows and their history; the theme events (a delete and two inserts); and the
-    # savepoints of the bulk write and of the theme events. The monthly summaries are recounted
-    # once for the file, after the last chunk (a lock on the councils, then six queries).
+    # savepoints of the bulk write and of the theme events. The monthly summaries are added to
+    # once for the file, after the last chunk (a lock on the councils, then four queries).
     # PostgreSQL takes the chunk's ids from the sequence first, then writes the rows with COPY.
     reserve_ids = 1 if connection.vendor == "postgresql" else 0
     assert per_chunk == 1 + 2 + 6 + 3 + 4 + reserve_ids
