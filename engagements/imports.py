@@ -10,9 +10,10 @@ kept and the report lists every bad row with its line number and reason. Each ro
 fingerprint is stored in ``Engagement.import_key``, so importing the same file again adds
 nothing (one query per chunk finds the rows imported before).
 
-The monthly summaries are brought up to date once, after the last chunk: every council the file
-added to is locked, then the new engagements' own counts are added to the summary rows
-(``summaries.summaries_add``, in as few batches as the database takes). An import only inserts
+The theme events and the monthly summaries are brought up to date once, after the last chunk:
+every council the file added to is locked, then the new engagements' events are written and their
+own counts added to the summary rows (``theme_events.theme_events_add``,
+``summaries.summaries_add``, in as few batches as the database takes). An import only inserts
 engagements, and every summary figure is a count each engagement adds to alone, so this gives
 what a recount of the council-months would, without reading the engagements already there (a
 file spread over every council and five years touches most of the million). Nothing outside the
@@ -47,7 +48,7 @@ from engagements.models import (
 from engagements.rows import EXPORT_COLUMNS, IMPORT_COLUMNS
 from engagements.services import ENGAGEMENT_FIELDS, engagement_new, engagement_validate, engagements_bulk_create
 from engagements.summaries import lock_councils, summaries_add
-from engagements.theme_events import theme_events_refresh
+from engagements.theme_events import theme_events_add
 from lga_portal import page_cache
 from offers.models import Offer, Theme
 
@@ -501,7 +502,7 @@ def _import(reader, report: ImportReport, *, user, row_limit: int | None, progre
     if report.rows == 0:
         report.file_errors.append(NO_ROWS)
     if write and report.ok:
-        _add_to_summaries(added)
+        _derived_rows(added)
 
 
 def _save(
@@ -534,31 +535,25 @@ def _save(
         new.append((engagement, links))
         report.created += 1
     if write and report.ok and new:
-        ids = engagements_bulk_create(new, user=user)
-        _after_bulk_insert(ids)
-        added.engagements.extend(ids)
+        added.engagements.extend(engagements_bulk_create(new, user=user))
         added.councils.update(engagement.council_id for engagement, _ in new)
 
 
-def _after_bulk_insert(engagement_ids: list[int]) -> None:
-    """Bring the theme events into step with the engagements just inserted in bulk, which the
-    per-engagement services would otherwise have kept true: one call per chunk, with the ids of
-    the chunk's new engagements (in the import's transaction). Saves in bulk send no signals, so
+def _derived_rows(added: _Added) -> None:
+    """Write what the per-engagement services would have kept true for the engagements the import
+    inserted in bulk, once for the file: their theme events, and their counts added to the monthly
+    summaries, ``SUMMARY_IDS`` engagements a batch. Every council the file added to is locked
+    first, in id order, as every recount locks them, and held to the end of the import's
+    transaction: a recount by another write waits, then counts the imported engagements too, and
+    one that committed before is what the counts are added to. Saves in bulk send no signals, so
     the public pages' take-up is marked changed here too."""
-    theme_events_refresh(engagement_ids=engagement_ids)
-    page_cache.bump(page_cache.ENGAGEMENTS)
-
-
-def _add_to_summaries(added: _Added) -> None:
-    """Add the engagements the import wrote to the monthly summaries, ``SUMMARY_IDS`` at a time.
-    Every council the file added to is locked first, in id order, as every recount locks them, and
-    held to the end of the import's transaction: a recount by another write waits, then counts the
-    imported engagements too, and one that committed before is what the counts are added to."""
     lock_councils(added.councils)
     ids = added.engagements
     batch = min(SUMMARY_IDS, SUMMARY_IDS_SQLITE) if connection.vendor == "sqlite" else SUMMARY_IDS
     for start in range(0, len(ids), batch):
+        theme_events_add(engagement_ids=ids[start : start + batch])
         summaries_add(ids[start : start + batch])
+    page_cache.bump(page_cache.ENGAGEMENTS)
 
 
 EXAMPLE_ROW = {

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import CharField, Count, DateField, F, IntegerField, Q, QuerySet, Value
+from django.db.models import BooleanField, CharField, Count, DateField, F, IntegerField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth, TruncQuarter
 
 from engagements.models import Council, Engagement, KindSummary, SummaryPeriod, TakeUpMonth, held_condition
@@ -178,6 +179,17 @@ def summaries_refresh(groups: Iterable[Group]) -> None:
         _recount(groups)
 
 
+def of_ids(model, column: str, ids: list[int]) -> Q | RawSQL:
+    """A filter: rows of ``model`` whose ``column`` is one of ``ids``. On PostgreSQL the ids go as
+    one array (``= ANY``): in an ``IN`` list the ORM prepares each id as a parameter of its own and
+    the database parses each, seconds for the hundred thousand engagements of a large import."""
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        sql = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(column).column)} = ANY(%s)"
+        return RawSQL(sql, (ids,), output_field=BooleanField())
+    return Q(**{f"{column}__in": ids})
+
+
 # The unique key of each summary table's rows (``Meta.constraints``), as ``ON CONFLICT`` names it: a
 # theme's take-up rows and an offer's are told apart by a partial unique index each.
 _KIND_KEY = ("period", "start", "council_id", "kind")
@@ -218,8 +230,8 @@ def summaries_add(engagement_ids: Iterable[int]) -> None:
     if not ids:
         return
     for period in SummaryPeriod.values:
-        _add(KindSummary, _KIND_COLUMNS, _kind_rows(Q(pk__in=ids), period), _KIND_KEY)
-    links = Q(engagement_id__in=ids)
+        _add(KindSummary, _KIND_COLUMNS, _kind_rows(of_ids(Engagement, "id", ids), period), _KIND_KEY)
+    links = of_ids(EngagementOffer, "engagement", ids)
     _add(TakeUpMonth, _TAKE_UP_COLUMNS, _offer_rows(links), *_OFFER_KEY)
     _add(TakeUpMonth, _TAKE_UP_COLUMNS, _theme_rows(links), *_THEME_KEY)
 

@@ -216,12 +216,12 @@ def test_the_queries_per_chunk_are_fixed_whatever_its_size(alice, catalogue, mon
     three = _queries(HEADER + "".join(lines[50:110]), user=alice)
     per_chunk = three - large
     # The rows seen before, the engagements and their history, then per kind of link (roles, offers,
-    # themes) its rows and their history; the theme events (a delete and two inserts); and the
-    # savepoints of the bulk write and of the theme events. The monthly summaries are added to
-    # once for the file, after the last chunk (a lock on the councils, then four queries).
+    # themes) its rows and their history; and the savepoint of the bulk write. The theme events and
+    # the monthly summaries are written once for the file, after the last chunk (a lock on the
+    # councils, then two queries and four).
     # PostgreSQL takes the chunk's ids from the sequence first, then writes the rows with COPY.
     reserve_ids = 1 if connection.vendor == "postgresql" else 0
-    assert per_chunk == 1 + 2 + 6 + 3 + 4 + reserve_ids
+    assert per_chunk == 1 + 2 + 6 + 2 + reserve_ids
     # A dry run reads the rows seen before and nothing else.
     monkeypatch.setattr(imports, "CHUNK_ROWS", 5)
     dry_two = _queries(HEADER + "".join(rows(10, offers, themes)).replace("Row", "Dry"), dry_run=True)
