@@ -10,12 +10,14 @@ kept and the report lists every bad row with its line number and reason. Each ro
 fingerprint is stored in ``Engagement.import_key``, so importing the same file again adds
 nothing (one query per chunk finds the rows imported before).
 
-The monthly summaries are recounted once, after the last chunk, for every council-month the
-file added to (a quarter at a time, ``SUMMARY_GROUPS`` at most): a recount reads every engagement of its
-council-months, and a file spread over all councils and months touches each of them in chunk
-after chunk, so recounting per chunk read the same engagements again and again (over half the
-time of a large import). Nothing outside the import's transaction sees the summaries in
-between, and what it commits is the same recount.
+The theme events and the monthly summaries are brought up to date once, after the last chunk:
+every council the file added to is locked, then the new engagements' events are written and their
+own counts added to the summary rows (``theme_events.theme_events_add``,
+``summaries.summaries_add``, in as few batches as the database takes). An import only inserts
+engagements, and every summary figure is a count each engagement adds to alone, so this gives
+what a recount of the council-months would, without reading the engagements already there (a
+file spread over every council and five years touches most of the million). Nothing outside the
+import's transaction sees the summaries in between.
 """
 
 from __future__ import annotations
@@ -25,14 +27,14 @@ import datetime
 import hashlib
 import io
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from engagements.models import (
     Adviser,
@@ -45,10 +47,9 @@ from engagements.models import (
 )
 from engagements.rows import EXPORT_COLUMNS, IMPORT_COLUMNS
 from engagements.services import ENGAGEMENT_FIELDS, engagement_new, engagement_validate, engagements_bulk_create
-from engagements.summaries import Group, group_of, lock_councils, summaries_refresh
-from engagements.theme_events import theme_events_refresh
+from engagements.summaries import lock_councils, summaries_add
+from engagements.theme_events import theme_events_add
 from lga_portal import page_cache
-from lga_portal.periods import period_start
 from offers.models import Offer, Theme
 
 # The columns the import reads, and those of the workspace export it ignores (ids, names, times):
@@ -79,9 +80,11 @@ LIST_SEPARATOR = ";"
 PAGE_ROW_LIMIT = 5_000
 PAGE_SIZE_LIMIT = 2 * 1024 * 1024
 CHUNK_ROWS = 1_000
-# Council-months recounted by one ``summaries_refresh`` (its queries list them): a few thousand keep
-# each query's parameters well within SQLite's limit.
-SUMMARY_GROUPS = 4_000
+# New engagements added to the summaries by one ``summaries_add`` (its queries list their ids). The
+# fewer the batches, the fewer times one summary row is updated (a file spread over every council
+# touches most rows in every batch); SQLite takes ten thousand, well within its limit of parameters.
+SUMMARY_IDS = 250_000
+SUMMARY_IDS_SQLITE = 10_000
 
 NOT_UTF8 = (
     "The file is not UTF-8 text (line {line}). In your spreadsheet, save it as "
@@ -454,6 +457,12 @@ def _header(reader, report: ImportReport) -> list[str] | None:
     return None if report.file_errors else names
 
 
+@dataclass
+class _Added:
+    engagements: list[int] = field(default_factory=list)
+    councils: set[int] = field(default_factory=set)
+
+
 def _import(reader, report: ImportReport, *, user, row_limit: int | None, progress, write: bool) -> None:
     header = _header(reader, report)
     if header is None:
@@ -466,7 +475,7 @@ def _import(reader, report: ImportReport, *, user, row_limit: int | None, progre
             return
     lookups = Lookups()
     occurrences: Counter[str] = Counter()
-    added_to: set[Group] = set()  # the council-months of the engagements written
+    added = _Added()  # the engagements written, and their councils
     adviser = header.index("adviser") if "adviser" in header else None
     chunk: list[tuple[int, dict[str, Any], str]] = []
     for line, cells in records:
@@ -485,19 +494,19 @@ def _import(reader, report: ImportReport, *, user, row_limit: int | None, progre
         occurrences[basis] += 1
         chunk.append((line, values, _key(basis, occurrences[basis])))
         if len(chunk) >= CHUNK_ROWS:
-            _save(chunk, report, user, write=write, added_to=added_to)
+            _save(chunk, report, user, write=write, added=added)
             chunk = []
             if progress:
                 progress(report.rows)
-    _save(chunk, report, user, write=write, added_to=added_to)
+    _save(chunk, report, user, write=write, added=added)
     if report.rows == 0:
         report.file_errors.append(NO_ROWS)
     if write and report.ok:
-        _refresh_summaries(added_to)
+        _derived_rows(added)
 
 
 def _save(
-    chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, user, *, write: bool, added_to: set[Group]
+    chunk: list[tuple[int, dict[str, Any], str]], report: ImportReport, user, *, write: bool, added: _Added
 ) -> None:
     """Validate the chunk's new rows as every engagement write is validated, then save them in bulk.
 
@@ -526,34 +535,25 @@ def _save(
         new.append((engagement, links))
         report.created += 1
     if write and report.ok and new:
-        _after_bulk_insert(engagements_bulk_create(new, user=user))
-        added_to.update(group_of(engagement.council_id, engagement.date) for engagement, _ in new)
+        added.engagements.extend(engagements_bulk_create(new, user=user))
+        added.councils.update(engagement.council_id for engagement, _ in new)
 
 
-def _after_bulk_insert(engagement_ids: list[int]) -> None:
-    """Bring the theme events into step with the engagements just inserted in bulk, which the
-    per-engagement services would otherwise have kept true: one call per chunk, with the ids of
-    the chunk's new engagements (in the import's transaction). Saves in bulk send no signals, so
+def _derived_rows(added: _Added) -> None:
+    """Write what the per-engagement services would have kept true for the engagements the import
+    inserted in bulk, once for the file: their theme events, and their counts added to the monthly
+    summaries, ``SUMMARY_IDS`` engagements a batch. Every council the file added to is locked
+    first, in id order, as every recount locks them, and held to the end of the import's
+    transaction: a recount by another write waits, then counts the imported engagements too, and
+    one that committed before is what the counts are added to. Saves in bulk send no signals, so
     the public pages' take-up is marked changed here too."""
-    theme_events_refresh(engagement_ids=engagement_ids)
+    lock_councils(added.councils)
+    ids = added.engagements
+    batch = min(SUMMARY_IDS, SUMMARY_IDS_SQLITE) if connection.vendor == "sqlite" else SUMMARY_IDS
+    for start in range(0, len(ids), batch):
+        theme_events_add(engagement_ids=ids[start : start + batch])
+        summaries_add(ids[start : start + batch])
     page_cache.bump(page_cache.ENGAGEMENTS)
-
-
-def _refresh_summaries(groups: set[Group]) -> None:
-    """Recount the monthly summaries of the council-months the import added to, each once: a
-    quarter at a time, at most ``SUMMARY_GROUPS`` council-months a recount. A recount's conditions
-    then name a quarter's months alone, which the database reads through the (council, date)
-    index; naming every month of a file spread over years, it tested each of a million
-    engagements against all of them. Every council the file touched is locked first, in id order,
-    as every other recount locks them."""
-    lock_councils({council_id for council_id, _ in groups})
-    by_quarter: dict[datetime.date, list[Group]] = defaultdict(list)
-    for group in groups:
-        by_quarter[period_start(group[1], "quarter")].append(group)
-    for quarter in sorted(by_quarter):
-        batch = sorted(by_quarter[quarter])
-        for start in range(0, len(batch), SUMMARY_GROUPS):
-            summaries_refresh(batch[start : start + SUMMARY_GROUPS])
 
 
 EXAMPLE_ROW = {

@@ -370,12 +370,25 @@ class EngagementQuerySet(models.QuerySet):
 class Engagement(AuditedModel):
     """A principal adviser's contact with a council: a call, a meeting, a panel, coaching, …"""
 
+    # The council, the adviser and the time of the last change are each the first column of an index
+    # below (engagement_council_date_idx, engagement_adviser_date_idx, engagement_feed_idx), which
+    # serves every lookup an index of that column alone would: so they have none of their own,
+    # three indexes fewer for every engagement written.
     council = models.ForeignKey(
-        Council, on_delete=models.PROTECT, related_name="engagements", help_text="The council engaged with."
+        Council,
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="engagements",
+        help_text="The council engaged with.",
     )
     adviser = models.ForeignKey(
-        Adviser, on_delete=models.PROTECT, related_name="engagements", help_text="The adviser who led the engagement."
+        Adviser,
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="engagements",
+        help_text="The adviser who led the engagement.",
     )
+    modified_at = models.DateTimeField(auto_now=True, help_text="When this record was last changed.")
     date = models.DateField(default=timezone.localdate, help_text="When it took place (or is planned).")
     kind = models.CharField(max_length=20, choices=EngagementKind.choices, help_text="What sort of engagement it was.")
     channel = models.CharField(max_length=12, choices=Channel.choices, help_text="How it took place.")
@@ -684,10 +697,12 @@ class ThemeEvent(models.Model):
         related_name="theme_events",
         help_text="The engagement it comes from.",
     )
+    # No index of its own: the council is the first column of both indexes below.
     council = models.ForeignKey(
         Council,
         on_delete=models.CASCADE,
         db_constraint=False,
+        db_index=False,
         related_name="theme_events",
         help_text="The engagement's council.",
     )
@@ -792,6 +807,20 @@ class TakeUpMonth(models.Model):
     engagements = models.PositiveIntegerField(help_text="Held engagements in the month that took it up.")
 
     class Meta:
+        constraints = [
+            # One row per council, month and offer, and one per council, month and theme (no offer):
+            # the keys a bulk import adds its counts to (``summaries_add``).
+            models.UniqueConstraint(
+                fields=["month", "council", "theme", "offer"],
+                condition=models.Q(offer__isnull=False),
+                name="take_up_month_offer_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "council", "theme"],
+                condition=models.Q(offer__isnull=True),
+                name="take_up_month_theme_unique",
+            ),
+        ]
         indexes = [
             # A period's take-up by theme and offer, councils counted (index-only scan).
             models.Index(fields=["month", "theme", "offer", "council", "engagements"], name="take_up_month_idx"),

@@ -30,7 +30,7 @@ from engagements.models import (
 )
 from engagements.notifications import support_request_notify
 from engagements.permissions import can_see_private_notes
-from engagements.summaries import group_of, summaries_refresh
+from engagements.summaries import group_of, of_ids, summaries_refresh
 from engagements.theme_events import theme_events_refresh
 from lga_portal.rate_limits import RollingLimit
 from offers.models import Offer
@@ -270,7 +270,7 @@ def _record_history(engagement_ids: list[int], author) -> None:
         "history_type": Value("+", output_field=CharField()),
         "history_user_id": Value(getattr(author, "pk", None), output_field=IntegerField()),
     }
-    rows = Engagement.objects.filter(pk__in=engagement_ids).values(
+    rows = Engagement.objects.filter(of_ids(Engagement, "id", engagement_ids)).values(
         **{f"record_{name}": F(name) for name in tracked}, **{f"record_{name}": value for name, value in extra.items()}
     )
     _insert_select(history, [*tracked, *extra], rows)
@@ -283,7 +283,7 @@ def _record_links_history(name: str, engagement_ids: list[int]) -> None:
     through, history = field.remote_field.through, _history_m2m_model(name)
     source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
     record = Engagement.history.filter(id=OuterRef(source)).values("history_id")
-    links = through.objects.filter(**{f"{source}__in": engagement_ids}).values(
+    links = through.objects.filter(of_ids(through, field.m2m_field_name(), engagement_ids)).values(
         link_id=F("id"), link_source=F(source), link_target=F(target), link_record=Subquery(record)
     )
     _insert_select(history, ["id", source, target, "history_id"], links)
@@ -301,8 +301,8 @@ def engagements_bulk_create(new: list[tuple[Engagement, dict[str, list]]], *, us
     ids: no model instance per record, which is what made ``bulk_create_with_history`` cost as
     much as the import's own work. Returns the new ids, in order.
 
-    The theme events are not refreshed here: the caller refreshes them, once per batch, for the
-    ids returned (the import does, in ``imports._after_bulk_insert``).
+    The theme events are not written here: the caller writes them for the ids returned (the
+    import does, once for the file, in ``imports._derived_rows``).
     """
     if not new:
         return []

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, F, IntegerField, QuerySet, Value
 
 from engagements.models import Engagement, ThemeEvent, ThemeEventKind, held_condition
+from engagements.summaries import of_ids
 
 _COLUMNS = ("engagement_id", "council_id", "theme_id", "offer_id", "kind", "date")
 
@@ -37,18 +38,20 @@ def _select(links: QuerySet, *, theme, offer, kind: str) -> QuerySet:
 
 
 def _raised(engagements: Iterable[int] | None) -> QuerySet:
-    links = Engagement.themes.through.objects.filter(held_condition("engagement__"))
+    through = Engagement.themes.through
+    links = through.objects.filter(held_condition("engagement__"))
     if engagements is not None:
-        links = links.filter(engagement_id__in=engagements)
+        links = links.filter(of_ids(through, "engagement", list(engagements)))
     return _select(
         links, theme=F("theme_id"), offer=Value(None, output_field=IntegerField()), kind=ThemeEventKind.RAISED
     )
 
 
 def _taken_up(engagements: Iterable[int] | None) -> QuerySet:
-    links = Engagement.offers.through.objects.filter(held_condition("engagement__"))
+    through = Engagement.offers.through
+    links = through.objects.filter(held_condition("engagement__"))
     if engagements is not None:
-        links = links.filter(engagement_id__in=engagements)
+        links = links.filter(of_ids(through, "engagement", list(engagements)))
     return _select(links, theme=F("offer__theme_id"), offer=F("offer_id"), kind=ThemeEventKind.TAKEN_UP)
 
 
@@ -67,6 +70,16 @@ def theme_events_refresh(*, engagement_ids: Iterable[int]) -> None:
     if not ids:
         return
     ThemeEvent.objects.filter(engagement_id__in=ids)._raw_delete(connection.alias)
+    _insert_from(_raised(ids))
+    _insert_from(_taken_up(ids))
+
+
+def theme_events_add(*, engagement_ids: Iterable[int]) -> None:
+    """Write the events of these engagements, which have none yet (inserted in bulk in this
+    transaction): two queries, however many there are."""
+    ids = list(engagement_ids)
+    if not ids:
+        return
     _insert_from(_raised(ids))
     _insert_from(_taken_up(ids))
 

@@ -1,24 +1,39 @@
 """Large imports: rows checked by the same rules as every engagement write, then saved in bulk a
 chunk at a time — links, history and theme events as the services would have written them."""
 
+import datetime
 import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from engagements import imports
 from engagements.history import engagement_history
 from engagements.imports import import_engagements
-from engagements.models import DATE_TOO_FAR_AHEAD, Engagement, KindSummary, ThemeEvent, ThemeEventKind
+from engagements.models import (
+    DATE_TOO_FAR_AHEAD,
+    Council,
+    Engagement,
+    EngagementStatus,
+    KindSummary,
+    SummaryPeriod,
+    TakeUpMonth,
+    ThemeEvent,
+    ThemeEventKind,
+)
+from engagements.services import engagement_archive
 from engagements.summaries import summaries_out_of_step
 from engagements.theme_events import theme_events_out_of_step
 from offers.models import Offer, Theme
+from tests.factories import EngagementFactory
 
 pytestmark = pytest.mark.django_db
 
 HEADER = "council,date,kind,channel,adviser,roles,offers,themes,summary,private_notes,follow_up_on,follow_up_done,hours,status\n"
 COUNCILS = ("E06000001", "E06000002", "E06000003")  # alice's councils
+D = datetime.date
 
 
 @pytest.fixture
@@ -47,7 +62,7 @@ def run(text: str, **options):
 
 def test_a_clean_file_goes_in_with_links_history_and_theme_events(alice, catalogue, monkeypatch):
     monkeypatch.setattr(imports, "CHUNK_ROWS", 7)
-    monkeypatch.setattr(imports, "SUMMARY_GROUPS", 4)  # the council-months recounted a quarter, then 4, at a time
+    monkeypatch.setattr(imports, "SUMMARY_IDS", 4)  # the new engagements added to the summaries 4 at a time
     offers, themes = catalogue
     report = run(HEADER + "".join(rows(30, offers, themes)), user=alice)
     assert report.ok and report.imported == 30 and report.summary() == "Imported 30 engagements from 30 rows."
@@ -73,8 +88,58 @@ def test_a_clean_file_goes_in_with_links_history_and_theme_events(alice, catalog
     assert ThemeEvent.objects.filter(kind=ThemeEventKind.RAISED).count() == held
     assert ThemeEvent.objects.filter(kind=ThemeEventKind.TAKEN_UP).count() == held
     assert theme_events_out_of_step() == 0
-    # The monthly summaries recounted for every council-month the file added to.
+    # The monthly summaries hold every council-month the file added to, as a recount would.
     assert KindSummary.objects.exists() and summaries_out_of_step() == 0
+
+
+def test_an_import_adds_to_the_summaries_already_there_as_a_recount_would(alice, monkeypatch, capsys):
+    """The file's own counts are added to the council-months' rows (and new rows made for months
+    it alone has): the summaries then equal a full recount. Engagements of the same months are
+    already there (one with two offers of a theme, one planned, one archived), and the file has
+    rows with two offers of one theme (the theme's row counts each engagement once), planned rows
+    (not counted) and rows in months nothing else is in."""
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(imports, "SUMMARY_IDS", 5)
+    hartlepool = Council.objects.get(gss_code=COUNCILS[0])
+    workforce = list(Offer.objects.filter(theme__slug="workforce").order_by("slug")[:2])
+    other = Offer.objects.exclude(theme__slug="workforce").order_by("slug").first()
+    month = datetime.date(2024, 3, 1)
+    for day, offers, status in (
+        (3, workforce, EngagementStatus.COMPLETED),
+        (4, workforce[:1], EngagementStatus.COMPLETED),
+        (5, workforce, EngagementStatus.PLANNED),
+    ):
+        EngagementFactory(
+            council=hartlepool, adviser=alice.adviser, date=month.replace(day=day), offers=offers, status=status
+        )
+    engagement_archive(
+        engagement=EngagementFactory(council=hartlepool, adviser=alice.adviser, date=D(2024, 3, 6), offers=workforce),
+        user=alice,
+    )
+    assert summaries_out_of_step() == 0
+    theme = workforce[0].theme_id
+    assert TakeUpMonth.objects.get(council=hartlepool, month=month, theme=theme, offer=None).engagements == 2
+
+    both, first = f'"{workforce[0].slug}; {workforce[1].slug}"', workforce[0].slug
+    lines = [
+        f"{COUNCILS[0]},2024-03-{10 + i},call,phone,,,{both if i % 2 else first},,Row {i},,,,,completed\n"
+        for i in range(6)
+    ] + [
+        f"{COUNCILS[0]},2024-03-20,call,in_person,,,{both},,Planned,,,,,planned\n",
+        f'{COUNCILS[1]},2023-11-02,call,phone,,,"{first}; {other.slug}",,Alone,,,,,completed\n',
+        f"{COUNCILS[2]},2024-03-21,call,phone,,,,,No offers,,,,,completed\n",
+    ]
+    report = run(HEADER + "".join(lines), user=alice)
+    assert report.ok and report.imported == 9, report.errors
+
+    call_command("rebuild_summaries", "--check")
+    assert "agree with a recount" in capsys.readouterr().out
+    assert summaries_out_of_step() == 0
+    # Two held before, six of the file's completed rows: each engagement once for the theme.
+    assert TakeUpMonth.objects.get(council=hartlepool, month=month, theme=theme, offer=None).engagements == 2 + 6
+    assert TakeUpMonth.objects.get(council=hartlepool, month=month, offer=workforce[1]).engagements == 1 + 3
+    quarter = KindSummary.objects.get(council=hartlepool, period=SummaryPeriod.QUARTER, start=month.replace(month=1))
+    assert quarter.engagements == 2 + 6
 
 
 def test_one_bad_row_among_many_imports_nothing_and_names_the_row(alice, catalogue, monkeypatch):
@@ -151,12 +216,12 @@ def test_the_queries_per_chunk_are_fixed_whatever_its_size(alice, catalogue, mon
     three = _queries(HEADER + "".join(lines[50:110]), user=alice)
     per_chunk = three - large
     # The rows seen before, the engagements and their history, then per kind of link (roles, offers,
-    # themes) its rows and their history; the theme events (a delete and two inserts); and the
-    # savepoints of the bulk write and of the theme events. The monthly summaries are recounted
-    # once for the file, after the last chunk (a lock on the councils, then six queries).
+    # themes) its rows and their history; and the savepoint of the bulk write. The theme events and
+    # the monthly summaries are written once for the file, after the last chunk (a lock on the
+    # councils, then two queries and four).
     # PostgreSQL takes the chunk's ids from the sequence first, then writes the rows with COPY.
     reserve_ids = 1 if connection.vendor == "postgresql" else 0
-    assert per_chunk == 1 + 2 + 6 + 3 + 4 + reserve_ids
+    assert per_chunk == 1 + 2 + 6 + 2 + reserve_ids
     # A dry run reads the rows seen before and nothing else.
     monkeypatch.setattr(imports, "CHUNK_ROWS", 5)
     dry_two = _queries(HEADER + "".join(rows(10, offers, themes)).replace("Row", "Dry"), dry_run=True)

@@ -22,6 +22,7 @@ from engagements.services import engagement_archive, engagement_update, support_
 from engagements.summaries import (
     month_split,
     refresh_summaries_for,
+    summaries_add,
     summaries_out_of_step,
     summaries_rebuild,
     summaries_refresh,
@@ -187,6 +188,39 @@ def test_rows_written_around_the_services_are_counted_by_refresh_summaries_for(
         refresh_summaries_for([created[0].pk])
     with django_assert_num_queries(0):
         refresh_summaries_for([])
+
+
+def test_new_engagements_added_to_the_summaries_give_a_recount_in_four_queries(
+    alice, hartlepool, middlesbrough, workforce_offers, django_assert_num_queries
+):
+    """``summaries_add`` (the bulk import's way) adds rows written around the services to the
+    rows already there, and makes the rows of months nothing else was in: a recount's rows."""
+    EngagementFactory(council=hartlepool, adviser=alice.adviser, date=D(2024, 1, 3), offers=workforce_offers)
+    rows = [
+        Engagement(
+            council=council,
+            adviser=alice.adviser,
+            date=D(2024, month, 10),
+            kind=EngagementKind.CALL,
+            channel="phone",
+            status=EngagementStatus.PLANNED if month == 6 else EngagementStatus.COMPLETED,
+        )
+        for council in (hartlepool, middlesbrough)
+        for month in range(1, 8)
+    ]
+    created = Engagement.objects.bulk_create(rows)
+    Engagement.offers.through.objects.bulk_create(
+        Engagement.offers.through(engagement_id=e.pk, offer_id=offer.pk)
+        for e in created
+        for offer in workforce_offers[: 1 + e.date.month % 2]
+    )
+    with django_assert_num_queries(4):
+        summaries_add(e.pk for e in created)
+    assert summaries_out_of_step() == 0
+    assert kinds(hartlepool)[(D(2024, 1, 1), EngagementKind.CALL)] == 2
+    assert take_up(hartlepool)[(D(2024, 1, 1), "workforce", None)] == 2
+    with django_assert_num_queries(0):
+        summaries_add([])
 
 
 def test_a_refresh_is_seven_queries_whatever_the_number_of_council_months(
